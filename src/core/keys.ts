@@ -46,6 +46,8 @@ export function keys(env: string) {
     stageMarkets: (syncId: string) => `${base}:stage:${syncId}:markets`,
     stageIndex: (syncId: string) => `${base}:stage:${syncId}:index`,
     stageEvents: (syncId: string) => `${base}:stage:${syncId}:events`,
+    /** HASH ticker -> category/expiring/delete operations the commit applies. */
+    stageOps: (syncId: string) => `${base}:stage:${syncId}:ops`,
     stagePattern: `${base}:stage:*`,
     /** HASH mode -> JSON SyncReport of the last run of that mode (any outcome). */
     runs: `${base}:runs`,

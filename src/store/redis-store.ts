@@ -1,0 +1,283 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { decodeIndexEntry, encodeIndexEntry, type IndexEntry } from '../core/index-entry.js';
+import { keys as keysFor, type Keys } from '../core/keys.js';
+import type { Market, MarketStatus } from '../core/market.js';
+import type { MarketWrite } from '../core/plan.js';
+import type { SyncMode, SyncReport } from '../core/report.js';
+import { LockLostError, StoreError } from '../core/errors.js';
+import { COMMIT, RELEASE_LOCK, RENEW_LOCK } from './scripts.js';
+
+/** Staging keys expire on their own if a run dies before committing or discarding them. */
+export const STAGE_TTL_MS = 24 * 60 * 60 * 1000;
+/** Tickers per HSCAN / HMGET round trip. */
+export const SCAN_COUNT = 5000;
+
+type ScriptedRedis = Redis & {
+  secmasterCommit(...args: (string | number)[]): Promise<number>;
+  secmasterRenewLock(lock: string, token: string, ttlMs: number): Promise<number>;
+  secmasterReleaseLock(lock: string, token: string): Promise<number>;
+};
+
+function withScripts(redis: Redis): ScriptedRedis {
+  const r = redis as ScriptedRedis;
+  if (typeof r.secmasterCommit !== 'function') {
+    redis.defineCommand('secmasterCommit', { numberOfKeys: 15, lua: COMMIT });
+    redis.defineCommand('secmasterRenewLock', { numberOfKeys: 1, lua: RENEW_LOCK });
+    redis.defineCommand('secmasterReleaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK });
+  }
+  return r;
+}
+
+function storeError(what: string, err: unknown): StoreError {
+  const detail = err instanceof Error ? err.message : String(err);
+  return new StoreError(`Redis ${what} failed: ${detail}`, { cause: err });
+}
+
+export interface CommitMeta {
+  lockToken: string;
+  syncId: string;
+  mode: SyncMode;
+  /** RFC 3339, becomes `last_sync`. */
+  lastSync: string;
+  /** Unix seconds for the incremental watermark; null leaves it. */
+  watermark: number | null;
+  report: SyncReport;
+}
+
+/** The per-ticker operations the commit script applies, encoded compactly (no nulls: cjson would keep them). */
+function encodeOp(write: MarketWrite): string {
+  const op: Record<string, string | number | boolean> = {};
+  if (write.marketJson === null) op.d = true;
+  if (write.categoryFrom !== null) op.f = write.categoryFrom;
+  if (write.categoryTo !== null) op.t = write.categoryTo;
+  if (write.categoryTo !== null && write.categoryName !== null) op.n = write.categoryName;
+  if (write.expiring !== null) op.s = write.expiring;
+  return JSON.stringify(op);
+}
+
+/** Redis adapter for the secmaster keys of one ENV. */
+export class RedisMarketStore {
+  readonly keys: Keys;
+  readonly redis: ScriptedRedis;
+  /** Redis round trips this store made (for the benchmark). */
+  roundTrips = 0;
+
+  constructor(redis: Redis, readonly env: string) {
+    this.redis = withScripts(redis);
+    this.keys = keysFor(env);
+  }
+
+  // ---- lock ----
+
+  /** SET NX PX; returns the token, or null when another run holds the lock. */
+  async acquireLock(ttlMs: number): Promise<string | null> {
+    const token = `${process.pid}-${randomBytes(8).toString('hex')}`;
+    this.roundTrips++;
+    const ok = await this.redis.set(this.keys.lock, token, 'PX', ttlMs, 'NX');
+    return ok === 'OK' ? token : null;
+  }
+
+  async renewLock(token: string, ttlMs: number): Promise<boolean> {
+    this.roundTrips++;
+    return (await this.redis.secmasterRenewLock(this.keys.lock, token, ttlMs)) === 1;
+  }
+
+  async releaseLock(token: string): Promise<void> {
+    this.roundTrips++;
+    await this.redis.secmasterReleaseLock(this.keys.lock, token);
+  }
+
+  async lockHolder(): Promise<{ token: string; ttlMs: number } | null> {
+    const [token, ttl] = await Promise.all([this.redis.get(this.keys.lock), this.redis.pttl(this.keys.lock)]);
+    return token === null ? null : { token, ttlMs: ttl };
+  }
+
+  // ---- reads ----
+
+  /** The whole compact index, streamed with HSCAN so Redis is never blocked by one big reply. */
+  async loadIndex(): Promise<Map<string, IndexEntry>> {
+    const index = new Map<string, IndexEntry>();
+    let cursor = '0';
+    try {
+      do {
+        this.roundTrips++;
+        const [next, kv] = await this.redis.hscan(this.keys.index, cursor, 'COUNT', SCAN_COUNT);
+        cursor = next;
+        for (let i = 0; i + 1 < kv.length; i += 2) {
+          const entry = decodeIndexEntry(kv[i + 1]!);
+          if (entry === null) throw new StoreError(`the index entry of ${kv[i]} in ${this.keys.index} is corrupt: ${kv[i + 1]}`);
+          index.set(kv[i]!, entry);
+        }
+      } while (cursor !== '0');
+    } catch (err) {
+      if (err instanceof StoreError) throw err;
+      throw storeError('reading the index', err);
+    }
+    return index;
+  }
+
+  async getMarkets(tickers: readonly string[]): Promise<Map<string, Market>> {
+    const out = new Map<string, Market>();
+    for (let i = 0; i < tickers.length; i += SCAN_COUNT) {
+      const chunk = tickers.slice(i, i + SCAN_COUNT);
+      this.roundTrips++;
+      const values = await this.redis.hmget(this.keys.markets, ...chunk);
+      values.forEach((json, j) => {
+        if (json !== null) out.set(chunk[j]!, JSON.parse(json) as Market);
+      });
+    }
+    return out;
+  }
+
+  async getMarket(ticker: string): Promise<Market | null> {
+    const json = await this.redis.hget(this.keys.markets, ticker);
+    return json === null ? null : (JSON.parse(json) as Market);
+  }
+
+  /** Counts of cached markets by status, from the index (no Market JSON read). */
+  static countByStatus(index: ReadonlyMap<string, IndexEntry>): Record<MarketStatus, number> {
+    const counts: Record<MarketStatus, number> = { active: 0, closed: 0, settled: 0 };
+    for (const entry of index.values()) if (entry.state !== 'removed') counts[entry.state]++;
+    return counts;
+  }
+
+  // ---- staging and commit ----
+
+  /**
+   * Stages one page of writes under this run's staging keys. Tickers in `unstage` were staged by
+   * an earlier page of the same run and turned out unchanged after all.
+   */
+  async stage(syncId: string, writes: readonly MarketWrite[], unstage: readonly string[] = []): Promise<void> {
+    if (writes.length === 0 && unstage.length === 0) return;
+    const k = this.keys;
+    const stageKeys = [k.stageMarkets(syncId), k.stageIndex(syncId), k.stageEvents(syncId), k.stageOps(syncId)];
+    const pipe = this.redis.pipeline();
+    if (unstage.length > 0) for (const key of stageKeys) pipe.hdel(key, ...unstage);
+    const markets: string[] = [];
+    const index: string[] = [];
+    const events: string[] = [];
+    const ops: string[] = [];
+    for (const w of writes) {
+      if (w.marketJson !== null) markets.push(w.ticker, w.marketJson);
+      else pipe.hdel(k.stageMarkets(syncId), w.ticker);
+      index.push(w.ticker, encodeIndexEntry(w.index));
+      events.push(w.ticker, JSON.stringify(w.event));
+      ops.push(w.ticker, encodeOp(w));
+    }
+    if (markets.length > 0) pipe.hset(k.stageMarkets(syncId), ...markets);
+    if (index.length > 0) {
+      pipe.hset(k.stageIndex(syncId), ...index);
+      pipe.hset(k.stageEvents(syncId), ...events);
+      pipe.hset(k.stageOps(syncId), ...ops);
+    }
+    for (const key of stageKeys) pipe.pexpire(key, STAGE_TTL_MS);
+    this.roundTrips++;
+    const results = await pipe.exec();
+    const failed = results?.find(([err]) => err !== null);
+    if (failed) throw storeError('staging a page', failed[0]);
+  }
+
+  /** Atomically applies everything staged by the run (see scripts.ts). */
+  async commit(meta: CommitMeta): Promise<number> {
+    const k = this.keys;
+    const s = meta.syncId;
+    try {
+      this.roundTrips++;
+      return await this.redis.secmasterCommit(
+        k.lock, k.markets, k.index, k.expiring, k.categories,
+        k.stageMarkets(s), k.stageIndex(s), k.stageEvents(s), k.stageOps(s),
+        k.outbox, k.outboxEvents(s), k.lastSync, k.watermark, k.runs, k.lastSuccess,
+        meta.lockToken, s, meta.lastSync, meta.watermark === null ? '' : String(meta.watermark),
+        k.byCategoryPrefix, meta.mode, JSON.stringify(meta.report),
+      );
+    } catch (err) {
+      if (err instanceof Error && err.message.includes('LOCK_LOST')) {
+        throw new LockLostError('the sync lock was lost before the commit (the run took longer than the lock TTL and another run took over); nothing was written', { cause: err });
+      }
+      throw storeError('commit', err);
+    }
+  }
+
+  /** Drops a run's staging keys (after a failure, or leftovers of a run that died). */
+  async discard(syncId: string): Promise<void> {
+    const k = this.keys;
+    this.roundTrips++;
+    await this.redis.del(k.stageMarkets(syncId), k.stageIndex(syncId), k.stageEvents(syncId), k.stageOps(syncId));
+  }
+
+  /** Deletes staging keys left by runs that died (only call while holding the lock). */
+  async discardAbandonedStages(): Promise<number> {
+    let cursor = '0';
+    let removed = 0;
+    do {
+      this.roundTrips++;
+      const [next, found] = await this.redis.scan(cursor, 'MATCH', this.keys.stagePattern, 'COUNT', 1000);
+      cursor = next;
+      if (found.length > 0) removed += await this.redis.del(...found);
+    } while (cursor !== '0');
+    return removed;
+  }
+
+  async getWatermark(): Promise<number | null> {
+    const v = await this.redis.get(this.keys.watermark);
+    return v === null ? null : Number(v);
+  }
+
+  // ---- run reports ----
+
+  async recordRun(report: SyncReport): Promise<void> {
+    const pipe = this.redis.multi().hset(this.keys.runs, report.mode, JSON.stringify(report));
+    if (report.status === 'success') pipe.hset(this.keys.lastSuccess, report.mode, JSON.stringify(report));
+    this.roundTrips++;
+    await pipe.exec();
+  }
+
+  async lastRuns(): Promise<{ last: Partial<Record<SyncMode, SyncReport>>; success: Partial<Record<SyncMode, SyncReport>> }> {
+    const [last, success] = await Promise.all([this.redis.hgetall(this.keys.runs), this.redis.hgetall(this.keys.lastSuccess)]);
+    const parse = (h: Record<string, string>) =>
+      Object.fromEntries(Object.entries(h).map(([mode, json]) => [mode, JSON.parse(json) as SyncReport]));
+    return { last: parse(last), success: parse(success) };
+  }
+
+  // ---- outbox ----
+
+  /** Sync ids with committed, unpublished events, oldest first. */
+  async pendingOutbox(): Promise<string[]> {
+    this.roundTrips++;
+    return this.redis.lrange(this.keys.outbox, 0, -1);
+  }
+
+  async outboxSize(): Promise<number> {
+    const ids = await this.pendingOutbox();
+    if (ids.length === 0) return 0;
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.hlen(this.keys.outboxEvents(id));
+    this.roundTrips++;
+    const res = (await pipe.exec()) ?? [];
+    return res.reduce((sum, [, n]) => sum + Number(n ?? 0), 0);
+  }
+
+  async outboxTickers(syncId: string): Promise<string[]> {
+    this.roundTrips++;
+    return this.redis.hkeys(this.keys.outboxEvents(syncId));
+  }
+
+  async outboxEvents(syncId: string, tickers: readonly string[]): Promise<string[]> {
+    this.roundTrips++;
+    const values = await this.redis.hmget(this.keys.outboxEvents(syncId), ...tickers);
+    return values.filter((v): v is string => v !== null);
+  }
+
+  /** Marks one sync's events as published: clears its outbox and records the stream position. */
+  async ackOutbox(syncId: string, stream: string, lastSeq: number): Promise<void> {
+    this.roundTrips++;
+    await this.redis
+      .multi()
+      .del(this.keys.outboxEvents(syncId))
+      .lrem(this.keys.outbox, 0, syncId)
+      .hset(this.keys.journal, 'stream', stream, 'last_seq', String(lastSeq), 'published_at', new Date().toISOString())
+      .exec();
+  }
+}
+
