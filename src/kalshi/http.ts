@@ -43,12 +43,12 @@ type Attempt =
 
 type Verdict = { kind: 'ok'; value: unknown } | { kind: 'retry'; reason: string; status: number | null; cause?: unknown };
 
-const decoders: Record<string, (buf: Buffer) => Promise<Buffer>> = {
-  gzip: promisify(gunzip),
-  'x-gzip': promisify(gunzip),
-  deflate: promisify(inflate),
-  br: promisify(brotliDecompress),
-};
+const decoders = new Map<string, (buf: Buffer) => Promise<Buffer>>([
+  ['gzip', promisify(gunzip)],
+  ['x-gzip', promisify(gunzip)],
+  ['deflate', promisify(inflate)],
+  ['br', promisify(brotliDecompress)],
+]);
 
 const MAX_ERROR_TEXT = 200;
 
@@ -98,7 +98,8 @@ export function createKalshiHttp(options: KalshiHttpOptions): KalshiHttp {
     const controller = new AbortController();
     let timedOut = false;
     const onAbort = (): void => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort(new Error(`request timed out after ${requestTimeoutMs} ms`));
@@ -137,7 +138,7 @@ export function createKalshiHttp(options: KalshiHttpOptions): KalshiHttp {
 
   async function decode(body: Buffer, encoding: string | undefined): Promise<string> {
     if (encoding === undefined || encoding === '' || encoding === 'identity') return body.toString('utf8');
-    const decoder = decoders[encoding];
+    const decoder = decoders.get(encoding);
     if (!decoder) throw new Error(`unsupported content-encoding ${encoding}`);
     return (await decoder(body)).toString('utf8');
   }
@@ -174,7 +175,10 @@ export function createKalshiHttp(options: KalshiHttpOptions): KalshiHttp {
     const trimmed = textBody.trim();
     const shown = kalshiMessage ?? (trimmed === '' ? 'no error message' : trimmed.slice(0, MAX_ERROR_TEXT));
     if (!isRetryableStatus(result.status)) {
-      throw new UpstreamError(`Kalshi ${describe} answered HTTP ${result.status}: ${shown}.`, { status: result.status });
+      const hint = result.status === 401 && signer
+        ? ' Check KALSHI_API_KEY_ID, that the private key belongs to it, and the system clock.'
+        : '';
+      throw new UpstreamError(`Kalshi ${describe} answered HTTP ${result.status}: ${shown}.${hint}`, { status: result.status });
     }
     if (result.status === 429) {
       stats.rateLimited += 1;

@@ -22,7 +22,7 @@ type ScriptedRedis = Redis & {
 function withScripts(redis: Redis): ScriptedRedis {
   const r = redis as ScriptedRedis;
   if (typeof r.secmasterCommit !== 'function') {
-    redis.defineCommand('secmasterCommit', { numberOfKeys: 15, lua: COMMIT });
+    redis.defineCommand('secmasterCommit', { numberOfKeys: 17, lua: COMMIT });
     redis.defineCommand('secmasterRenewLock', { numberOfKeys: 1, lua: RENEW_LOCK });
     redis.defineCommand('secmasterReleaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK });
   }
@@ -53,7 +53,10 @@ function encodeOp(write: MarketWrite): string {
   if (write.categoryTo !== null) op.t = write.categoryTo;
   if (write.categoryTo !== null && write.categoryName !== null) op.n = write.categoryName;
   if (write.expiring !== null) op.s = write.expiring;
-  return JSON.stringify(op);
+  const ops: Record<string, unknown> = op;
+  if (write.searchAdd.length > 0) ops.wa = write.searchAdd;
+  if (write.searchRemove.length > 0) ops.wr = write.searchRemove;
+  return JSON.stringify(ops);
 }
 
 /** Redis adapter for the secmaster keys of one ENV. */
@@ -174,6 +177,7 @@ export class RedisMarketStore {
     for (const key of stageKeys) pipe.pexpire(key, STAGE_TTL_MS);
     this.roundTrips++;
     const results = await pipe.exec();
+    // ioredis reports per-command errors in the results instead of rejecting.
     const failed = results?.find(([err]) => err !== null);
     if (failed) throw storeError('staging a page', failed[0]);
   }
@@ -188,8 +192,9 @@ export class RedisMarketStore {
         k.lock, k.markets, k.index, k.expiring, k.categories,
         k.stageMarkets(s), k.stageIndex(s), k.stageEvents(s), k.stageOps(s),
         k.outbox, k.outboxEvents(s), k.lastSync, k.watermark, k.runs, k.lastSuccess,
+        k.tickers, k.searchTerms,
         meta.lockToken, s, meta.lastSync, meta.watermark === null ? '' : String(meta.watermark),
-        k.byCategoryPrefix, meta.mode, JSON.stringify(meta.report),
+        k.byCategoryPrefix, meta.mode, JSON.stringify(meta.report), k.searchPrefix,
       );
     } catch (err) {
       if (err instanceof Error && err.message.includes('LOCK_LOST')) {

@@ -21,9 +21,9 @@ return 0`;
 /**
  * KEYS: 1 lock, 2 markets, 3 index, 4 expiring, 5 categories registry, 6 stage markets,
  *       7 stage index, 8 stage events, 9 stage ops, 10 outbox list, 11 outbox events of this sync,
- *       12 last_sync, 13 watermark, 14 runs, 15 runs:success
+ *       12 last_sync, 13 watermark, 14 runs, 15 runs:success, 16 tickers ZSET, 17 search terms ZSET
  * ARGV: 1 token, 2 sync id, 3 last_sync value, 4 watermark value ('' = leave), 5 by_category key prefix,
- *       6 mode, 7 report JSON
+ *       6 mode, 7 report JSON, 8 search term key prefix
  * Returns the number of tickers written.
  */
 export const COMMIT = `
@@ -59,6 +59,18 @@ each(KEYS[9], function(ticker, raw)
     if op.n then redis.call('HSET', KEYS[5], op.t, op.n) end
   end
   if op.s then redis.call('ZADD', KEYS[4], op.s, ticker) else redis.call('ZREM', KEYS[4], ticker) end
+  if op.d then redis.call('ZREM', KEYS[16], ticker) else redis.call('ZADD', KEYS[16], 0, ticker) end
+  if op.wr then
+    for _, term in ipairs(op.wr) do
+      redis.call('SREM', ARGV[8] .. term, ticker)
+      if redis.call('EXISTS', ARGV[8] .. term) == 0 then redis.call('ZREM', KEYS[17], term) end
+    end
+  end
+  if op.wa then
+    for _, term in ipairs(op.wa) do
+      if redis.call('SADD', ARGV[8] .. term, ticker) == 1 then redis.call('ZADD', KEYS[17], 0, term) end
+    end
+  end
 end)
 redis.call('DEL', KEYS[9])
 merge(KEYS[6], KEYS[2])

@@ -98,6 +98,18 @@ describe('Kalshi client: request signing', () => {
     expect(signatures.size).toBe(3);
   });
 
+  it('is not retried when Kalshi rejects the signature, and says what to check', async () => {
+    server = await startServer(verifying((_req, res) => sendJson(res, 200, { exchange_active: true, trading_active: true })));
+    const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    client = createKalshiClient({ baseUrl: server.baseUrl, signer: { keyId: KEY_ID, privateKeyPem: otherKey }, rate: 1000 });
+    await expect(client.exchangeStatus()).rejects.toMatchObject({
+      code: 'UPSTREAM',
+      status: 401,
+      message: expect.stringMatching(/HTTP 401: unauthorized: bad signature\. Check KALSHI_API_KEY_ID/),
+    });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('sends no Kalshi headers without a signer', async () => {
     server = await startServer((_req, res) => sendJson(res, 200, { exchange_active: true, trading_active: true }));
     client = createKalshiClient({ baseUrl: server.baseUrl });
