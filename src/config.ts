@@ -22,6 +22,8 @@ export interface Config {
     keyId: string | null;
     privateKeyFile: string | null;
     readRate: number;
+    maxRetries: number;
+    retryBudgetMs: number;
     mveFilter: MveFilter | null;
   };
   redisUrl: string;
@@ -47,6 +49,8 @@ export const VARIABLES = {
   KALSHI_PRIVATE_KEY_FILE: 'kalshi-private-key-file',
   KALSHI_READ_RATE: 'kalshi-read-rate',
   KALSHI_MVE_FILTER: 'mve-filter',
+  KALSHI_MAX_RETRIES: 'kalshi-max-retries',
+  KALSHI_RETRY_BUDGET: 'kalshi-retry-budget',
   REDIS_URL: 'redis-url',
   NATS_URL: 'nats-url',
   NATS_CREDS_FILE: 'nats-creds-file',
@@ -87,6 +91,8 @@ const schema = z.object({
   KALSHI_PRIVATE_KEY_FILE: optional,
   KALSHI_READ_RATE: optional.refine((v) => v === undefined || (Number(v) > 0 && Number(v) <= 1000), { message: 'must be a number of requests per second between 0 and 1000' }),
   KALSHI_MVE_FILTER: optional.refine((v) => v === undefined || ['exclude', 'only', 'include'].includes(v), { message: 'must be exclude, only or include' }),
+  KALSHI_MAX_RETRIES: optional.refine((v) => v === undefined || /^\d{1,2}$/.test(v), { message: 'must be a whole number of retries (0-99)' }),
+  KALSHI_RETRY_BUDGET: duration('KALSHI_RETRY_BUDGET'),
   REDIS_URL: url(['redis:', 'rediss:']),
   NATS_URL: url(['nats:', 'tls:', 'ws:', 'wss:']),
   NATS_CREDS_FILE: optional,
@@ -146,6 +152,8 @@ export function parseConfig(raw: RawConfig): ConfigResult {
         keyId: v.KALSHI_API_KEY_ID ?? null,
         privateKeyFile: v.KALSHI_PRIVATE_KEY_FILE ?? null,
         readRate: v.KALSHI_READ_RATE !== undefined ? Number(v.KALSHI_READ_RATE) : signed ? DEFAULT_SIGNED_RATE : DEFAULT_UNSIGNED_RATE,
+        maxRetries: v.KALSHI_MAX_RETRIES !== undefined ? Number(v.KALSHI_MAX_RETRIES) : 8,
+        retryBudgetMs: ms(v.KALSHI_RETRY_BUDGET, 120_000),
         mveFilter: mve === 'include' ? null : (mve as MveFilter),
       },
       redisUrl: v.REDIS_URL ?? DEFAULT_REDIS_URL,

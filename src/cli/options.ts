@@ -6,6 +6,8 @@ const DESCRIPTIONS: Record<string, string> = {
   'kalshi-api-key-id': 'Kalshi API key id; with the key file every request is signed [KALSHI_API_KEY_ID]',
   'kalshi-private-key-file': 'PEM file of the Kalshi RSA private key [KALSHI_PRIVATE_KEY_FILE]',
   'kalshi-read-rate': 'requests per second to Kalshi (default 20 signed, 5 unsigned) [KALSHI_READ_RATE]',
+  'kalshi-max-retries': 'retries of one failing Kalshi request (default 8) [KALSHI_MAX_RETRIES]',
+  'kalshi-retry-budget': 'longest time one Kalshi request may spend retrying (default 120s) [KALSHI_RETRY_BUDGET]',
   'mve-filter': 'combo markets: exclude, only or include (default exclude) [KALSHI_MVE_FILTER]',
   'redis-url': 'Redis URL, rediss:// for TLS (default redis://127.0.0.1:6379) [REDIS_URL]',
   'nats-url': 'NATS server URL(s), comma-separated (default nats://127.0.0.1:4222) [NATS_URL]',

@@ -44,6 +44,8 @@ export async function openKalshi(config: Config, logger: Logger): Promise<Market
   return createKalshiClient({
     baseUrl: config.kalshi.apiUrl,
     rate: config.kalshi.readRate,
+    maxRetries: config.kalshi.maxRetries,
+    retryBudgetMs: config.kalshi.retryBudgetMs,
     logger,
     ...(signer ? { signer } : {}),
   });

@@ -14,6 +14,7 @@ import {
   US_PER_MS,
   US_PER_SECOND,
   dateToUs,
+  floorToDay,
   floorToSecond,
   formatTime,
   parseTime,
@@ -23,7 +24,7 @@ import type { MarketResult, MarketStatus, SimEvent, SimMarket, SimSeries } from 
 export interface CatalogueOptions {
   /** The catalogue's clock: lifecycle moves stamp `updated_time` with it. @defaultValue `() => new Date()` */
   now?: () => Date;
-  /** Markets that settled before this instant live in the historical tier. @defaultValue 60 days before `now()` */
+  /** Markets that settled before this instant live in the historical tier. @defaultValue midnight UTC 60 days before `now()` */
   cutoff?: Date;
 }
 
@@ -69,7 +70,7 @@ export class Catalogue {
 
   constructor(options: CatalogueOptions = {}) {
     this.clock = options.now ?? (() => new Date());
-    this.cutoff = options.cutoff === undefined ? this.nowUs() - 60 * US_PER_DAY : dateToUs(options.cutoff);
+    this.cutoff = options.cutoff === undefined ? floorToDay(this.nowUs() - 60 * US_PER_DAY) : dateToUs(options.cutoff);
   }
 
   /**
@@ -226,9 +227,25 @@ export class Catalogue {
   }
 
   /**
-   * Moves the cutoff forward (never back) and archives every live finalized market that
-   * settled before it. Returns the archived tickers.
+   * Sets the historical cutoff. Moving it forward archives every live finalized market that
+   * settled before it (returned); moving it back is refused once an archived market would be
+   * on the wrong side.
    */
+  setCutoff(cutoff: Date | number): string[] {
+    const us = typeof cutoff === 'number' ? cutoff : dateToUs(cutoff);
+    if (us < this.cutoff) {
+      for (const entry of this.historical.values()) {
+        if (entry.settledUs !== null && entry.settledUs >= us) {
+          throw new SimError('invalid_argument', `cutoff cannot move before ${entry.market.ticker} settled`);
+        }
+      }
+      this.cutoff = us;
+      return [];
+    }
+    return this.advanceCutoff(us);
+  }
+
+  /** Moves the cutoff forward (never back); see `setCutoff`. */
   advanceCutoff(cutoff: Date | number): string[] {
     const us = typeof cutoff === 'number' ? cutoff : dateToUs(cutoff);
     if (us <= this.cutoff) return [];

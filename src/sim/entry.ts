@@ -37,7 +37,9 @@ export function entryPosition(entry: MarketEntry): CursorPosition {
 
 /** Kalshi serialises fields in alphabetical order; keep stored records that way. */
 export function sortKeys<T extends object>(record: T): T {
+  const keys = Object.keys(record);
+  if (keys.every((key, i) => i === 0 || (keys[i - 1] as string) < key)) return record;
   const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(record).sort()) sorted[key] = (record as Record<string, unknown>)[key];
+  for (const key of keys.sort()) sorted[key] = (record as Record<string, unknown>)[key];
   return sorted as T;
 }

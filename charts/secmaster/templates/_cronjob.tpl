@@ -52,6 +52,7 @@ spec:
           - action: Ignore
             onPodConditions:
               - type: DisruptionTarget
+                status: "True"
       template:
         metadata:
           labels:

@@ -112,7 +112,7 @@ Usage: include "secmaster.needsSecret" (dict "root" $ "serve" false)
 */}}
 {{- define "secmaster.needsSecret" -}}
 {{- $v := .root.Values }}
-{{- if or $v.kalshi.signRequests (not $v.redis.url) (ne $v.nats.auth "none") (and .serve $v.serve.auth.enabled) }}true{{ end }}
+{{- if or (and $v.kalshi.signRequests (not .serve)) (not $v.redis.url) (ne $v.nats.auth "none") (and .serve $v.serve.auth.enabled) }}true{{ end }}
 {{- end }}
 
 {{/*
@@ -122,7 +122,7 @@ Usage: include "secmaster.credentialFiles" (dict "root" $ "serve" false) | fromY
 {{- define "secmaster.credentialFiles" -}}
 {{- $v := .root.Values }}
 {{- $keys := $v.secrets.keys }}
-{{- if $v.kalshi.signRequests }}
+{{- if and $v.kalshi.signRequests (not .serve) }}
 - key: {{ $keys.kalshiPrivateKey }}
   path: kalshi-private-key.pem
 {{- end }}
@@ -157,9 +157,11 @@ Usage: include "secmaster.env" (dict "root" $ "serve" false)
 {{- define "secmaster.env" -}}
 {{- $v := .root.Values }}
 {{- $secret := include "secmaster.secretName" .root }}
-{{- $dir := include "secmaster.credentialsDir" . }}
+{{- $dir := include "secmaster.credentialsDir" . -}}
 - name: SECMASTER_ENV
   value: {{ $v.config.env | quote }}
+{{- /* serve reads the cache only: it gets no Kalshi settings or credentials. */}}
+{{- if not .serve }}
 {{- with $v.config.kalshiApiUrl }}
 - name: KALSHI_API_URL
   value: {{ . | quote }}
@@ -168,7 +170,8 @@ Usage: include "secmaster.env" (dict "root" $ "serve" false)
 - name: KALSHI_READ_RATE
   value: {{ $v.config.kalshiReadRate | toString | quote }}
 {{- end }}
-{{- if $v.kalshi.signRequests }}
+{{- end }}
+{{- if and $v.kalshi.signRequests (not .serve) }}
 - name: KALSHI_API_KEY_ID
   valueFrom:
     secretKeyRef:
