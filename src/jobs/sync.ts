@@ -66,6 +66,10 @@ export interface SyncOutcome {
   error?: unknown;
 }
 
+function describeReason(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
+}
+
 export function newSyncId(mode: SyncMode, now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return `${mode}-${stamp}-${randomBytes(3).toString('hex')}`;
@@ -147,7 +151,7 @@ class SyncRun {
     if (!this.signal.aborted) return;
     const reason: unknown = this.signal.reason;
     if (reason instanceof SecmasterError) throw reason;
-    throw new AbortedError(`the sync was interrupted (${String(reason ?? 'aborted')}) before it committed; nothing was written`);
+    throw new AbortedError(`the sync was interrupted (${describeReason(reason)}) before it committed; nothing was written`);
   }
 
   private async timed<T>(stage: keyof StageDurations, fn: () => Promise<T>): Promise<T> {
@@ -442,11 +446,17 @@ class SyncRun {
 
   private async finishFailed(err: unknown): Promise<SyncOutcome> {
     const { store, logger } = this.deps;
+    const reason: unknown = this.signal.aborted ? this.signal.reason : undefined;
     const error =
-      err instanceof SecmasterError
-        ? err
-        : this.signal.aborted && this.signal.reason instanceof SecmasterError
-          ? this.signal.reason
+      reason instanceof SecmasterError
+        ? reason
+        : reason !== undefined
+          ? new AbortedError(
+              this.committed
+                ? `the sync was interrupted (${describeReason(reason)}) after it committed; its events stay in the outbox and the next run publishes them`
+                : `the sync was interrupted (${describeReason(reason)}) before it committed; nothing was written`,
+              { cause: err },
+            )
           : err;
     if (!this.committed && this.staged) {
       await store.discard(this.syncId).catch((e: unknown) => logger.warn({ err: String(e) }, 'could not discard staged writes; they expire on their own'));

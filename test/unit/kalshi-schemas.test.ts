@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   isComboMarket,
@@ -99,19 +99,20 @@ describe('backoffDelay', () => {
   });
 });
 
-const CAPTURES = '/work/shared/kalshi-captures';
+/** The project's byte-for-byte copies of real Kalshi responses (see fixtures/kalshi/SOURCES.md). */
+const CAPTURES = new URL('../../fixtures/kalshi/', import.meta.url);
 
-describe.skipIf(!existsSync(CAPTURES))('real Kalshi captures', () => {
-  const load = (path: string): unknown => JSON.parse(readFileSync(join(CAPTURES, path), 'utf8'));
+describe.skipIf(!existsSync(fileURLToPath(CAPTURES)))('real Kalshi captures', () => {
+  const load = (name: string): unknown => JSON.parse(readFileSync(new URL(name, CAPTURES), 'utf8'));
 
   it.each([
-    'minlego-v-trade/responses/0001-markets-page-0000.json',
-    'manta-digital-trading-data/markets_page1.json',
-    'manta-digital-trading-data/markets_page2.json',
-    'manta-digital-trading-data/markets_open.json',
-    'manta-digital-trading-data/markets_settled_window.json',
-    'manta-digital-trading-data/markets_by_tickers.json',
-    'manta-digital-trading-data/historical_markets_page.json',
+    'markets_open_1000.json',
+    'markets_page1.json',
+    'markets_page2.json',
+    'markets_open.json',
+    'markets_settled_window.json',
+    'markets_by_tickers.json',
+    'historical_markets_page.json',
   ])('%s validates without a single invalid market', (path) => {
     const body = load(path) as { markets: unknown[]; cursor: string };
     const page = parseMarketsPage(body, { dropCombos: false });
@@ -126,7 +127,7 @@ describe.skipIf(!existsSync(CAPTURES))('real Kalshi captures', () => {
 
   it('drops the combo markets of a captured page when excluding combos', () => {
     // markets_page1.json was captured without mve_filter: all five rows are combos.
-    const body = load('manta-digital-trading-data/markets_page1.json') as { markets: Array<Record<string, unknown>> };
+    const body = load('markets_page1.json') as { markets: Array<Record<string, unknown>> };
     const page = parseMarketsPage(body, { dropCombos: true });
     const combos = body.markets.filter((m) => typeof m['mve_collection_ticker'] === 'string').length;
     expect(combos).toBeGreaterThan(0);
@@ -135,18 +136,18 @@ describe.skipIf(!existsSync(CAPTURES))('real Kalshi captures', () => {
   });
 
   it('validates the events, series and cutoff captures', () => {
-    for (const path of ['events_page1.json', 'events_page2.json', 'events_by_tickers.json']) {
-      const page = parseEventsPage(load(`manta-digital-trading-data/${path}`));
+    for (const path of ['events_page1.json', 'events_page2.json']) {
+      const page = parseEventsPage(load(path));
       expect(page.ok && page.value.invalid).toEqual([]);
       expect(page.ok && page.value.records.length).toBe(5);
     }
-    const series = parseSeriesList(load('manta-digital-trading-data/series_list.json'));
+    const series = parseSeriesList(load('series_list.json'));
     expect(series.ok && series.value.invalid).toEqual([]);
     expect(series.ok && series.value.records.length).toBe(98);
-    expect(parseHistoricalCutoff(load('manta-digital-trading-data/historical_cutoff.json'))).toMatchObject({
+    expect(parseHistoricalCutoff(load('historical_cutoff.json'))).toMatchObject({
       ok: true,
       value: { market_settled_ts: '2026-06-25T00:00:00Z' },
     });
-    expect(kalshiErrorMessage(load('manta-digital-trading-data/error_404.json'))).toBe('not_found: not found');
+    expect(kalshiErrorMessage(load('error_404.json'))).toBe('not_found: not found');
   });
 });
