@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
@@ -105,15 +105,16 @@ const CAPTURES = new URL('../../fixtures/kalshi/', import.meta.url);
 describe.skipIf(!existsSync(fileURLToPath(CAPTURES)))('real Kalshi captures', () => {
   const load = (name: string): unknown => JSON.parse(readFileSync(new URL(name, CAPTURES), 'utf8'));
 
-  it.each([
-    'markets_open_1000.json',
-    'markets_page1.json',
-    'markets_page2.json',
-    'markets_open.json',
-    'markets_settled_window.json',
-    'markets_by_tickers.json',
-    'historical_markets_page.json',
-  ])('%s validates without a single invalid market', (path) => {
+  // Every captured list of markets, live and historical.
+  const pages = existsSync(fileURLToPath(CAPTURES))
+    ? readdirSync(CAPTURES).filter((name) => /^(historical_)?markets_.*\.json$/.test(name))
+    : [];
+
+  it('has markets pages to check', () => {
+    expect(pages.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it.each(pages)('%s validates without a single invalid market', (path) => {
     const body = load(path) as { markets: unknown[]; cursor: string };
     const page = parseMarketsPage(body, { dropCombos: false });
     expect(page.ok).toBe(true);
