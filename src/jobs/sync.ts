@@ -93,6 +93,8 @@ class SyncRun {
   private readonly index = new Map<string, IndexEntry>();
   /** Tickers seen this run -> the kind of write staged for them (null: unchanged). */
   private readonly seen = new Map<string, WriteKind | null>();
+  /** Tickers Kalshi listed but sent malformed: neither changed nor absent. */
+  private readonly malformed = new Set<string>();
   private readonly ctx: PlanContext;
   private readonly categories: CategoryResolver;
   private readonly controller = new AbortController();
@@ -241,7 +243,11 @@ class SyncRun {
       if (next.done) break;
       const page = next.value;
       this.report.invalid += page.invalid.length;
-      for (const bad of page.invalid) this.log.warn({ ticker: bad.ticker, index: bad.index, page: page.page, reason: bad.reason }, 'skipped a malformed market');
+      for (const bad of page.invalid) {
+        this.log.warn({ ticker: bad.ticker, index: bad.index, page: page.page, reason: bad.reason }, 'skipped a malformed market');
+        // Kalshi still lists it: keep what the cache holds instead of treating it as absent.
+        if (bad.ticker !== null) this.malformed.add(bad.ticker);
+      }
       await this.timed('fetch', () => this.categories.prepare(page.markets, { signal: this.signal }));
       await this.apply(page.markets);
       this.checkAborted();
@@ -307,7 +313,7 @@ class SyncRun {
     const cutoff = await this.timed('fetch', () => this.deps.source.historicalCutoff({ signal: this.signal }));
     const cutoffEpoch = epochSeconds(cutoff.market_settled_ts ?? null);
     for (const [ticker, entry] of this.index) {
-      if (this.seen.has(ticker) || !isLive(entry)) continue;
+      if (this.seen.has(ticker) || this.malformed.has(ticker) || !isLive(entry)) continue;
       if (entry.state === 'settled') {
         if (isArchivable(entry.settledEpoch, nowEpoch, this.options.retentionSeconds, cutoffEpoch)) expired.push(ticker);
       } else {

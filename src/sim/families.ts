@@ -590,7 +590,7 @@ function listedFamily(series: SimSeries): SeriesSpec {
       const realized = scale * rng.between(0.5, 3.5);
       const markets: MarketDraft[] = [];
       for (let i = 1; i <= count; i += 1) {
-        const value = scale * i * (i % 2 === 0 ? 0.75 : 0.5);
+        const value = scale * i * 0.5;
         const shown = value.toLocaleString('en-US');
         markets.push({
           suffix: `T${value}`,

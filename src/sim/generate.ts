@@ -140,7 +140,8 @@ function addEvent(context: Context, spec: SeriesSpec, phase: Phase, room: number
   context.events += 1;
 
   const status: MarketStatus = phase === 'historical' ? 'finalized' : phase;
-  const markets = draft.markets.slice(0, room);
+  const suffixes = new Set<string>();
+  const markets = draft.markets.filter((market) => !suffixes.has(market.suffix) && suffixes.add(market.suffix)).slice(0, room);
   for (const [i, market] of markets.entries()) {
     const record = marketRecord(context, spec.timing, eventTicker, market, status, times, exchangeIndex, i);
     if (phase === 'historical') catalogue.addHistorical(record);

@@ -27,7 +27,7 @@ export function parseTime(text: string): number {
 export function formatTime(us: number): string {
   const whole = Math.floor(us / US_PER_SECOND);
   const base = new Date(whole * 1000).toISOString().slice(0, 19);
-  const micros = us - whole * US_PER_SECOND;
+  const micros = Math.floor(us) - whole * US_PER_SECOND;
   if (micros === 0) return `${base}Z`;
   return `${base}.${String(micros).padStart(6, '0').replace(/0+$/, '')}Z`;
 }

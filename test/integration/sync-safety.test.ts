@@ -157,6 +157,17 @@ describe('bad input from Kalshi', () => {
     expect(await redis.hexists(`${env}:secmaster:markets`, activeTickers()[3]!)).toBe(1);
   });
 
+  it('a cached market that turns malformed is kept, not removed as delisted', async () => {
+    expect((await sync('full')).code).toBe(0);
+    const bad = activeTickers()[4]!;
+    const stored = await redis.hget(`${env}:secmaster:markets`, bad);
+    sim.catalogue.updateMetadata(bad, { settlement_timer_seconds: 'soon' });
+    const res = await sync('full');
+    expect(res.code, res.stderr).toBe(0);
+    expect(summary(res.stdout)).toMatchObject({ invalid: 1, removed: 0 });
+    expect(await redis.hget(`${env}:secmaster:markets`, bad)).toBe(stored);
+  });
+
   it('a response that is not a markets page fails the run and changes nothing', async () => {
     sim.setOptions({ failures: [{ path: '/markets', status: 'garbage', match: (u) => u.searchParams.get('status') === 'open' }] });
     const res = await sync('full');

@@ -102,7 +102,7 @@ describe('backoffDelay', () => {
 /** The project's byte-for-byte copies of real Kalshi responses (see fixtures/kalshi/SOURCES.md). */
 const CAPTURES = new URL('../../fixtures/kalshi/', import.meta.url);
 
-describe.skipIf(!existsSync(fileURLToPath(CAPTURES)))('real Kalshi captures', () => {
+describe('real Kalshi captures', () => {
   const load = (name: string): unknown => JSON.parse(readFileSync(new URL(name, CAPTURES), 'utf8'));
 
   // Every captured list of markets, live and historical.
