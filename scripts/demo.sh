@@ -39,7 +39,7 @@ T=$(redis-cli --raw ZRANGE "$ENV:secmaster:markets:expiring" 0 0)
 say "HGET $ENV:secmaster:markets $T"
 redis-cli --raw HGET "$ENV:secmaster:markets" "$T" | cut -c1-400; echo '...'
 say "SMEMBERS $ENV:secmaster:markets:by_category:sports (first 5 of $(redis-cli SCARD "$ENV:secmaster:markets:by_category:sports"))"
-redis-cli --raw SMEMBERS "$ENV:secmaster:markets:by_category:sports" | head -n 5
+redis-cli --raw SMEMBERS "$ENV:secmaster:markets:by_category:sports" | sed -n 1,5p
 NOW=$(date +%s)
 say "ZRANGEBYSCORE $ENV:secmaster:markets:expiring 0 $((NOW + 86400)) (first 5 of $(redis-cli ZCOUNT "$ENV:secmaster:markets:expiring" 0 $((NOW + 86400))))"
 redis-cli --raw ZRANGEBYSCORE "$ENV:secmaster:markets:expiring" 0 $((NOW + 86400)) LIMIT 0 5

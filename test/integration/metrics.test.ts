@@ -38,7 +38,7 @@ function parseExposition(text: string): Sample[] {
 }
 
 async function scrapeGroup(env: string, mode: SyncMode): Promise<Sample[]> {
-  const res = await fetch(new URL('/metrics', GATEWAY));
+  const res = await fetch(`${GATEWAY.replace(/\/+$/, '')}/metrics`);
   expect(res.status).toBe(200);
   return parseExposition(await res.text()).filter((s) => s.labels.env === env && s.labels.mode === mode);
 }
