@@ -2,12 +2,12 @@
 # secmaster: one image for the sync CronJobs and `secmaster serve`.
 #   docker build -t secmaster:dev .
 #   docker run --rm --read-only --tmpfs /tmp -e SECMASTER_ENV=kalshi-demo secmaster:dev sync --mode incremental
-# Node 24 LTS, pinned to a release; pin the digest too (node:24.21.0-bookworm-slim@sha256:...)
+# Node 24 LTS, pinned to a release. Pin the digest too (node:24.21.0-bookworm-slim@sha256:...)
 # where the registry is reachable, and let Renovate/Dependabot move both together.
-ARG NODE_IMAGE=node:24.21.0-bookworm-slim
+FROM node:24.21.0-bookworm-slim AS base
 
 # ---- production dependencies only -------------------------------------------------------
-FROM ${NODE_IMAGE} AS deps
+FROM base AS deps
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
@@ -15,7 +15,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 
 # ---- build: all dependencies, TypeScript to dist/ ---------------------------------------
-FROM ${NODE_IMAGE} AS build
+FROM base AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -24,7 +24,7 @@ COPY src ./src
 RUN npm run build
 
 # ---- runtime ------------------------------------------------------------------------------
-FROM ${NODE_IMAGE} AS runtime
+FROM base AS runtime
 # tini as PID 1 forwards SIGTERM to node and reaps zombies; node itself as PID 1 would ignore
 # SIGTERM unless the app installs a handler. npm and corepack are not needed at run time.
 RUN apt-get update \

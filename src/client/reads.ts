@@ -28,8 +28,11 @@ export interface MarketReader {
   readonly keys: Keys;
   get(ticker: string): Promise<Market | undefined>;
   getMany(tickers: readonly string[]): Promise<Map<string, Market>>;
-  /** Every cached market, in ticker order, one chunk per yield; bounded memory. */
-  scan(): AsyncGenerator<VersionedMarket[]>;
+  /**
+   * Every ticker of the ZSET in order, one chunk per yield, each market read with its version
+   * (market null when it left the cache since the ZSET page was read). Starts after `after`.
+   */
+  scan(after?: string | null): AsyncGenerator<VersionedMarket[]>;
   /** Market and version of each ticker, read together (unknown tickers come back with version 0, market null). */
   readVersioned(tickers: readonly string[]): Promise<Map<string, VersionedMarket>>;
   /** A sample of index versions (no Market JSON), for the rollback check. */
@@ -101,8 +104,8 @@ export function createMarketReader(redis: Redis, env: string, chunkSize = DEFAUL
 
     getMany,
 
-    async *scan() {
-      let page = tickerPage(null);
+    async *scan(after = null) {
+      let page = tickerPage(after);
       for (;;) {
         const tickers = await page;
         if (tickers.length === 0) return;
@@ -110,7 +113,7 @@ export function createMarketReader(redis: Redis, env: string, chunkSize = DEFAUL
         page = tickers.length < chunkSize ? Promise.resolve([]) : tickerPage(tickers[tickers.length - 1]!);
         page.catch(() => undefined);
         const chunk = await readChunk(tickers);
-        yield chunk.filter((v) => v.market !== null);
+        yield chunk;
       }
     },
 

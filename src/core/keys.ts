@@ -55,7 +55,8 @@ export function keys(env: string) {
     stageEvents: (syncId: string) => `${base}:stage:${syncId}:events`,
     /** HASH ticker -> category/expiring/delete operations the commit applies. */
     stageOps: (syncId: string) => `${base}:stage:${syncId}:ops`,
-    stagePattern: `${base}:stage:*`,
+    /** SET of sync ids that staged writes and have not committed or discarded them yet. */
+    stages: `${base}:stages`,
     /** HASH mode -> JSON SyncReport of the last run of that mode (any outcome). */
     runs: `${base}:runs`,
     /** HASH mode -> JSON SyncReport of the last successful run of that mode. */

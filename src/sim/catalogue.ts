@@ -1,5 +1,5 @@
 import type { CursorPosition } from './cursor.js';
-import { sortKeys, toEntry } from './entry.js';
+import { marketJson, marketOf, sortKeys, toEntry } from './entry.js';
 import type { MarketEntry } from './entry.js';
 import { SimError } from './errors.js';
 import { LIFECYCLE_FIELDS, TRADING_FIELDS, dollars, fp } from './fields.js';
@@ -26,6 +26,11 @@ export interface CatalogueOptions {
   now?: () => Date;
   /** Markets that settled before this instant live in the historical tier. @defaultValue midnight UTC 60 days before `now()` */
   cutoff?: Date;
+}
+
+export interface AddOptions {
+  /** Store the market as JSON at once rather than on first serve. @defaultValue false */
+  serialize?: boolean;
 }
 
 export interface EventEntry {
@@ -87,11 +92,13 @@ export class Catalogue {
   // ---- reading ----
 
   market(ticker: string): SimMarket | undefined {
-    return this.live.get(ticker)?.market;
+    const entry = this.live.get(ticker);
+    return entry === undefined ? undefined : marketOf(entry);
   }
 
   historicalMarket(ticker: string): SimMarket | undefined {
-    return this.historical.get(ticker)?.market;
+    const entry = this.historical.get(ticker);
+    return entry === undefined ? undefined : marketOf(entry);
   }
 
   liveEntry(ticker: string): MarketEntry | undefined {
@@ -132,8 +139,8 @@ export class Catalogue {
     return [...this.seriesByTicker.values()];
   }
 
-  seriesTickerOf(market: SimMarket): string | undefined {
-    return this.events.get(market.event_ticker)?.event.series_ticker;
+  seriesTickerOf(eventTicker: string): string | undefined {
+    return this.events.get(eventTicker)?.event.series_ticker;
   }
 
   /** `market_settled_ts` of `GET /historical/cutoff`, in microseconds. */
@@ -141,7 +148,18 @@ export class Catalogue {
     return this.cutoff;
   }
 
-  /** Live markets whose status is one of `statuses`, for random picks. */
+  /** The live finalized market that settled first: the next one the cutoff will archive. */
+  oldestSettled(): string | undefined {
+    let oldest: MarketEntry | undefined;
+    for (const ticker of this.tickersWithStatus('finalized')) {
+      const entry = this.live.get(ticker);
+      if (entry?.settledUs === null || entry === undefined) continue;
+      if (oldest === undefined || compareSettled(entry, oldest) < 0) oldest = entry;
+    }
+    return oldest?.ticker;
+  }
+
+  /** Live markets with this status, for random picks. */
   tickersWithStatus(status: MarketStatus): readonly string[] {
     return this.byStatus.get(status)?.values() ?? [];
   }
@@ -191,12 +209,13 @@ export class Catalogue {
   /**
    * Adds a market as given (its times are not touched). A finalized market that settled before
    * the cutoff goes to the historical tier. Unknown events and series are created minimally.
+   * `serialize` stores it as JSON straight away: bulk loads then never hold 100k objects at once.
    */
-  add(market: SimMarket): SimMarket {
+  add(market: SimMarket, options: AddOptions = {}): SimMarket {
     if (this.live.get(market.ticker) !== undefined || this.historical.get(market.ticker) !== undefined) {
       throw new SimError('invalid_argument', `market ${market.ticker} already exists`);
     }
-    const entry = toEntry(sortKeys({ ...market }));
+    const entry = this.newEntry(market, options);
     this.ensureEvent(market);
     this.events.get(market.event_ticker)?.tickers.add(market.ticker);
     if (entry.settledUs !== null && market.status === 'finalized' && entry.settledUs < this.cutoff) {
@@ -205,11 +224,11 @@ export class Catalogue {
       this.live.add(entry);
       this.indexStatus(market.ticker, null, market.status);
     }
-    return entry.market;
+    return market;
   }
 
   /** Adds a settled market straight to the historical tier (seeding from a historical capture). */
-  addHistorical(market: SimMarket): SimMarket {
+  addHistorical(market: SimMarket, options: AddOptions = {}): SimMarket {
     if (market.status !== 'finalized' || market.settlement_ts === undefined) {
       throw new SimError('invalid_argument', `historical market ${market.ticker} must be finalized with a settlement_ts`);
     }
@@ -219,11 +238,11 @@ export class Catalogue {
     if (this.live.get(market.ticker) !== undefined || this.historical.get(market.ticker) !== undefined) {
       throw new SimError('invalid_argument', `market ${market.ticker} already exists`);
     }
-    const entry = toEntry(sortKeys({ ...market }));
+    const entry = this.newEntry(market, options);
     this.ensureEvent(market);
     this.events.get(market.event_ticker)?.tickers.add(market.ticker);
     this.historical.add(entry);
-    return entry.market;
+    return market;
   }
 
   /**
@@ -236,7 +255,7 @@ export class Catalogue {
     if (us < this.cutoff) {
       for (const entry of this.historical.values()) {
         if (entry.settledUs !== null && entry.settledUs >= us) {
-          throw new SimError('invalid_argument', `cutoff cannot move before ${entry.market.ticker} settled`);
+          throw new SimError('invalid_argument', `cutoff cannot move before ${entry.ticker} settled`);
         }
       }
       this.cutoff = us;
@@ -337,8 +356,8 @@ export class Catalogue {
    */
   archive(ticker: string): string[] {
     const entry = this.requireLive(ticker);
-    if (entry.market.status !== 'finalized' || entry.settledUs === null) {
-      throw new SimError('invalid_transition', `cannot archive ${ticker}: it is ${entry.market.status}, not finalized`);
+    if (entry.status !== 'finalized' || entry.settledUs === null) {
+      throw new SimError('invalid_transition', `cannot archive ${ticker}: it is ${entry.status}, not finalized`);
     }
     return this.advanceCutoff(floorToSecond(entry.settledUs) + US_PER_SECOND);
   }
@@ -348,9 +367,9 @@ export class Catalogue {
     const live = this.live.remove(ticker);
     const entry = live ?? this.historical.remove(ticker);
     if (entry === undefined) throw new SimError('not_found', `no market ${ticker}`);
-    if (live !== undefined) this.indexStatus(ticker, live.market.status, null);
-    this.events.get(entry.market.event_ticker)?.tickers.delete(ticker);
-    return entry.market;
+    if (live !== undefined) this.indexStatus(ticker, live.status, null);
+    this.events.get(entry.eventTicker)?.tickers.delete(ticker);
+    return marketOf(entry);
   }
 
   /** A non-trading change (title, rules, strikes, close time…): stamps `updated_time`. */
@@ -360,16 +379,16 @@ export class Catalogue {
       throw new SimError('invalid_argument', `not metadata fields: ${forbidden.join(', ')}`);
     }
     const entry = this.requireLive(ticker);
-    return this.store(entry, { ...patch }, this.nowUs()).market;
+    return marketOf(this.store(entry, { ...patch }, this.nowUs()));
   }
 
   /** Prices, sizes and volume move; `updated_time` does not (it tracks non-trading changes only). */
   tradeTick(ticker: string, rng: Rng = this.tradeRng): SimMarket {
     const entry = this.requireLive(ticker);
-    if (entry.market.status !== 'active') {
-      throw new SimError('invalid_transition', `cannot trade ${ticker}: it is ${entry.market.status}`);
+    if (entry.status !== 'active') {
+      throw new SimError('invalid_transition', `cannot trade ${ticker}: it is ${entry.status}`);
     }
-    return this.store(entry, tradePatch(entry.market, rng), null).market;
+    return marketOf(this.store(entry, tradePatch(marketOf(entry), rng), null));
   }
 
   /** `n` random plausible lifecycle moves; the same seed on the same catalogue gives the same moves. */
@@ -379,6 +398,14 @@ export class Catalogue {
 
   // ---- internals ----
 
+  /** A serialised market keeps no reference to the caller's object; a kept one is a copy. */
+  private newEntry(market: SimMarket, options: AddOptions): MarketEntry {
+    if (options.serialize !== true) return toEntry(sortKeys({ ...market }));
+    const entry = toEntry(sortKeys(market));
+    marketJson(entry);
+    return entry;
+  }
+
   private transition(
     ticker: string,
     action: string,
@@ -386,21 +413,19 @@ export class Catalogue {
     patch: (market: SimMarket, nowUs: number) => Partial<SimMarket>,
   ): SimMarket {
     const entry = this.requireLive(ticker);
-    if (!from.includes(entry.market.status)) {
-      throw new SimError('invalid_transition', `cannot ${action} ${ticker}: it is ${entry.market.status}`);
+    if (!from.includes(entry.status)) {
+      throw new SimError('invalid_transition', `cannot ${action} ${ticker}: it is ${entry.status}`);
     }
     const now = this.nowUs();
-    return this.store(entry, patch(entry.market, now), now).market;
+    return marketOf(this.store(entry, patch(marketOf(entry), now), now));
   }
 
   /** Stores a patched copy; `stampUs` null means a trading change, which keeps `updated_time`. */
   private store(entry: MarketEntry, patch: Partial<SimMarket>, stampUs: number | null): MarketEntry {
     const stamp = stampUs === null ? {} : { updated_time: formatTime(stampUs) };
-    const next = toEntry(sortKeys({ ...entry.market, ...patch, ...stamp }));
+    const next = toEntry(sortKeys({ ...marketOf(entry), ...patch, ...stamp }));
     this.live.replace(entry, next);
-    if (next.market.status !== entry.market.status) {
-      this.indexStatus(next.market.ticker, entry.market.status, next.market.status);
-    }
+    if (next.status !== entry.status) this.indexStatus(next.ticker, entry.status, next.status);
     return next;
   }
 
@@ -414,8 +439,8 @@ export class Catalogue {
   }
 
   private moveToHistorical(entry: MarketEntry): void {
-    this.live.remove(entry.market.ticker);
-    this.indexStatus(entry.market.ticker, entry.market.status, null);
+    this.live.remove(entry.ticker);
+    this.indexStatus(entry.ticker, entry.status, null);
     this.historical.add(entry);
   }
 
@@ -496,4 +521,9 @@ function tradePatch(market: SimMarket, rng: Rng): Partial<SimMarket> {
     volume_24h_fp: fp(volume24h),
     open_interest_fp: fp(openInterest),
   };
+}
+
+function compareSettled(a: MarketEntry, b: MarketEntry): number {
+  const bySettlement = (a.settledUs ?? 0) - (b.settledUs ?? 0);
+  return bySettlement !== 0 ? bySettlement : a.ticker < b.ticker ? -1 : a.ticker > b.ticker ? 1 : 0;
 }

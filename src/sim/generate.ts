@@ -144,8 +144,8 @@ function addEvent(context: Context, spec: SeriesSpec, phase: Phase, room: number
   const markets = draft.markets.filter((market) => !suffixes.has(market.suffix) && suffixes.add(market.suffix)).slice(0, room);
   for (const [i, market] of markets.entries()) {
     const record = marketRecord(context, spec.timing, eventTicker, market, status, times, exchangeIndex, i);
-    if (phase === 'historical') catalogue.addHistorical(record);
-    else catalogue.add(record);
+    if (phase === 'historical') catalogue.addHistorical(record, { serialize: true });
+    else catalogue.add(record, { serialize: true });
     if (status === 'active' && spec.seed.category === 'Sports' && context.legs.length < 4000) {
       context.legs.push({ eventTicker, ticker: record.ticker, label: market.yesSubTitle });
     }
@@ -418,7 +418,7 @@ function addCombos(context: Context, target: number): number {
     context.events += 1;
     const count = Math.min(rng.int(1, 3), target - made);
     for (let i = 0; i < count; i += 1) {
-      catalogue.add(comboRecord(context, eventTicker, created + i * rng.int(1000, 90_000)));
+      catalogue.add(comboRecord(context, eventTicker, created + i * rng.int(1000, 90_000)), { serialize: true });
       made += 1;
     }
   }

@@ -50,7 +50,7 @@ export function eventsPageBody(catalogue: Catalogue, query: EventsQuery): string
     if (query.seriesTicker !== null && entry.event.series_ticker !== query.seriesTicker) return false;
     if (statuses === null && minCloseUs === null) return true;
     const markets = liveMarketsOf(catalogue, entry);
-    if (statuses !== null && !markets.some((market) => statuses.includes(market.market.status))) return false;
+    if (statuses !== null && !markets.some((market) => statuses.includes(market.status))) return false;
     return minCloseUs === null || markets.some((market) => market.closeUs >= minCloseUs);
   };
   const page = takePage(candidates, eventPosition, query.cursor, query.limit, keep);
@@ -122,12 +122,11 @@ function marketFilter(catalogue: Catalogue, query: MarketsQuery): (entry: Market
   const { statuses, mve, created, closed, settled, updatedAfter, eventTicker, seriesTicker } = query;
   const updatedAfterUs = updatedAfter === null ? null : updatedAfter * US_PER_SECOND;
   return (entry) => {
-    const market = entry.market;
-    if (statuses !== null && !statuses.includes(market.status)) return false;
+    if (statuses !== null && !statuses.includes(entry.status)) return false;
     if (mve === 'exclude' && entry.mve) return false;
     if (mve === 'only' && !entry.mve) return false;
-    if (eventTicker !== null && market.event_ticker !== eventTicker) return false;
-    if (seriesTicker !== null && catalogue.seriesTickerOf(market) !== seriesTicker) return false;
+    if (eventTicker !== null && entry.eventTicker !== eventTicker) return false;
+    if (seriesTicker !== null && catalogue.seriesTickerOf(entry.eventTicker) !== seriesTicker) return false;
     if (updatedAfterUs !== null && entry.updatedUs <= updatedAfterUs) return false;
     if (created !== null && !inRange(entry.createdUs, created)) return false;
     if (closed !== null && !inRange(entry.closeUs, closed)) return false;

@@ -66,7 +66,8 @@ export async function seedFromCaptures(catalogue: Catalogue, options: SeedOption
   const capturedCutoff = await load<{ market_settled_ts: string }>('historical_cutoff.json');
 
   const probeDelta = floorToSecond(nowUs - parseTime(PROBE_INSTANT));
-  const probeMarkets = [...probeEvent.markets, ...openPage.markets];
+  // The /markets page first: where both hold a market, its row is the /markets shape.
+  const probeMarkets = [...openPage.markets, ...probeEvent.markets];
   const mantaMarkets = [...mantaPages.flatMap((page) => page.markets), mantaMarket.market, ...(mantaEvent.event.markets ?? [])];
   const mantaAnchor = latestPastTime(mantaMarkets);
   const mantaDelta = floorToSecond(nowUs - mantaAnchor) - US_PER_SECOND;
@@ -84,10 +85,17 @@ export async function seedFromCaptures(catalogue: Catalogue, options: SeedOption
     { event: mantaEvent.event, delta: mantaDelta },
     ...eventPages.flatMap((page) => page.events.map((event) => ({ event, delta: mantaDelta }))),
   ];
+  // `GET /events` pages by a time per event; use the close of one of its captured markets.
+  const closeByEvent = new Map<string, string>();
+  for (const [markets, delta] of [[probeMarkets, probeDelta], [mantaMarkets, mantaDelta]] as const) {
+    for (const market of markets) {
+      if (!closeByEvent.has(market.event_ticker)) closeByEvent.set(market.event_ticker, shiftTime(market.close_time, delta));
+    }
+  }
   for (const { event, delta } of events) {
     if (catalogue.event(event.event_ticker) !== undefined) continue;
     ensureSeries(catalogue, event.series_ticker, event.title);
-    catalogue.addEvent(shiftEvent(event, delta));
+    catalogue.addEvent(shiftEvent(event, delta), closeByEvent.get(event.event_ticker) ?? formatTime(nowUs));
   }
 
   const addAll = (markets: SimMarket[], delta: number, historical: boolean): void => {

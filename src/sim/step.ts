@@ -41,6 +41,7 @@ export interface Steppable {
   determine(ticker: string, result: MarketResult, settlementValue?: string): SimMarket;
   settle(ticker: string): SimMarket;
   archive(ticker: string): string[];
+  oldestSettled(): string | undefined;
   delist(ticker: string): SimMarket;
   updateMetadata(ticker: string, patch: Record<string, unknown>): SimMarket;
   tradeTick(ticker: string, rng?: Rng): SimMarket;
@@ -121,7 +122,8 @@ function applyMove(catalogue: Steppable, type: MoveType, ticker: string, rng: Rn
       return [{ ...(moved(catalogue.determine(ticker, result, value))[0] as SimMove), result }];
     }
     case 'archive':
-      return catalogue.archive(oldestSettled(catalogue)).map((archived) => ({ type, ticker: archived }));
+      // The cutoff advances from the oldest settlement, as Kalshi's does.
+      return catalogue.archive(catalogue.oldestSettled() ?? ticker).map((archived) => ({ type, ticker: archived }));
     case 'metadata': {
       const patch = metadataPatch(catalogue.market(ticker) as SimMarket, catalogue.nowUs(), rng);
       catalogue.updateMetadata(ticker, patch);
@@ -146,19 +148,6 @@ function pickTicker(catalogue: Steppable, statuses: readonly MarketStatus[], rng
     roll -= tickers.length;
   }
   throw new RangeError('no market to move');
-}
-
-/** The cutoff advances from the oldest settlement, as Kalshi's does. */
-function oldestSettled(catalogue: Steppable): string {
-  let oldest: { ticker: string; us: number } | null = null;
-  for (const ticker of catalogue.tickersWithStatus('finalized')) {
-    const settled = catalogue.market(ticker)?.settlement_ts;
-    if (settled === undefined) continue;
-    const us = parseTime(settled);
-    if (oldest === null || us < oldest.us || (us === oldest.us && ticker < oldest.ticker)) oldest = { ticker, us };
-  }
-  if (oldest === null) throw new RangeError('no finalized market to archive');
-  return oldest.ticker;
 }
 
 function metadataPatch(market: SimMarket, now: number, rng: Rng): Record<string, unknown> {

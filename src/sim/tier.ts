@@ -25,7 +25,7 @@ export class MarketTier {
   }
 
   add(entry: MarketEntry): void {
-    this.byTicker.set(entry.market.ticker, entry);
+    this.byTicker.set(entry.ticker, entry);
     const last = this.order[this.order.length - 1];
     if (last !== undefined && compareEntries(last, entry) > 0) this.sorted = false;
     this.order.push(entry);
@@ -33,7 +33,7 @@ export class MarketTier {
 
   /** Swaps in a changed entry for the same ticker; its created_time, hence its position, is unchanged. */
   replace(previous: MarketEntry, next: MarketEntry): void {
-    this.byTicker.set(next.market.ticker, next);
+    this.byTicker.set(next.ticker, next);
     const index = this.indexOf(previous);
     if (index >= 0) this.order[index] = next;
   }
@@ -65,7 +65,7 @@ export class MarketTier {
       if (compareEntries(order[mid] as MarketEntry, entry) < 0) low = mid + 1;
       else high = mid;
     }
-    return order[low]?.market.ticker === entry.market.ticker ? low : -1;
+    return order[low]?.ticker === entry.ticker ? low : -1;
   }
 }
 

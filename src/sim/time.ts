@@ -26,11 +26,23 @@ export function parseTime(text: string): number {
  */
 export function formatTime(us: number): string {
   const whole = Math.floor(us / US_PER_SECOND);
-  const base = new Date(whole * 1000).toISOString().slice(0, 19);
-  const micros = Math.floor(us) - whole * US_PER_SECOND;
-  if (micros === 0) return `${base}Z`;
-  return `${base}.${String(micros).padStart(6, '0').replace(/0+$/, '')}Z`;
+  // Bulk generation formats the same second many times in a row.
+  if (whole !== lastWhole) {
+    lastWhole = whole;
+    lastBase = new Date(whole * 1000).toISOString().slice(0, 19);
+  }
+  let micros = Math.floor(us) - whole * US_PER_SECOND;
+  if (micros === 0) return `${lastBase}Z`;
+  let digits = 6;
+  while (micros % 10 === 0) {
+    micros /= 10;
+    digits -= 1;
+  }
+  return `${lastBase}.${String(micros).padStart(digits, '0')}Z`;
 }
+
+let lastWhole = Number.NaN;
+let lastBase = '';
 
 export function floorToSecond(us: number): number {
   return Math.floor(us / US_PER_SECOND) * US_PER_SECOND;

@@ -22,7 +22,7 @@ type ScriptedRedis = Redis & {
 function withScripts(redis: Redis): ScriptedRedis {
   const r = redis as ScriptedRedis;
   if (typeof r.secmasterCommit !== 'function') {
-    redis.defineCommand('secmasterCommit', { numberOfKeys: 17, lua: COMMIT });
+    redis.defineCommand('secmasterCommit', { numberOfKeys: 18, lua: COMMIT });
     redis.defineCommand('secmasterRenewLock', { numberOfKeys: 1, lua: RENEW_LOCK });
     redis.defineCommand('secmasterReleaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK });
   }
@@ -156,6 +156,7 @@ export class RedisMarketStore {
     const k = this.keys;
     const stageKeys = [k.stageMarkets(syncId), k.stageIndex(syncId), k.stageEvents(syncId), k.stageOps(syncId)];
     const pipe = this.redis.pipeline();
+    pipe.sadd(k.stages, syncId);
     if (unstage.length > 0) for (const key of stageKeys) pipe.hdel(key, ...unstage);
     const markets: string[] = [];
     const index: string[] = [];
@@ -192,7 +193,7 @@ export class RedisMarketStore {
         k.lock, k.markets, k.index, k.expiring, k.categories,
         k.stageMarkets(s), k.stageIndex(s), k.stageEvents(s), k.stageOps(s),
         k.outbox, k.outboxEvents(s), k.lastSync, k.watermark, k.runs, k.lastSuccess,
-        k.tickers, k.searchTerms,
+        k.tickers, k.searchTerms, k.stages,
         meta.lockToken, s, meta.lastSync, meta.watermark === null ? '' : String(meta.watermark),
         k.byCategoryPrefix, meta.mode, JSON.stringify(meta.report), k.searchPrefix,
       );
@@ -208,20 +209,19 @@ export class RedisMarketStore {
   async discard(syncId: string): Promise<void> {
     const k = this.keys;
     this.roundTrips++;
-    await this.redis.del(k.stageMarkets(syncId), k.stageIndex(syncId), k.stageEvents(syncId), k.stageOps(syncId));
+    await this.redis
+      .multi()
+      .del(k.stageMarkets(syncId), k.stageIndex(syncId), k.stageEvents(syncId), k.stageOps(syncId))
+      .srem(k.stages, syncId)
+      .exec();
   }
 
   /** Deletes staging keys left by runs that died (only call while holding the lock). */
   async discardAbandonedStages(): Promise<number> {
-    let cursor = '0';
-    let removed = 0;
-    do {
-      this.roundTrips++;
-      const [next, found] = await this.redis.scan(cursor, 'MATCH', this.keys.stagePattern, 'COUNT', 1000);
-      cursor = next;
-      if (found.length > 0) removed += await this.redis.del(...found);
-    } while (cursor !== '0');
-    return removed;
+    this.roundTrips++;
+    const ids = await this.redis.smembers(this.keys.stages);
+    for (const id of ids) await this.discard(id);
+    return ids.length;
   }
 
   async getWatermark(): Promise<number | null> {

@@ -21,7 +21,8 @@ return 0`;
 /**
  * KEYS: 1 lock, 2 markets, 3 index, 4 expiring, 5 categories registry, 6 stage markets,
  *       7 stage index, 8 stage events, 9 stage ops, 10 outbox list, 11 outbox events of this sync,
- *       12 last_sync, 13 watermark, 14 runs, 15 runs:success, 16 tickers ZSET, 17 search terms ZSET
+ *       12 last_sync, 13 watermark, 14 runs, 15 runs:success, 16 tickers ZSET, 17 search terms ZSET,
+ *       18 set of staging sync ids
  * ARGV: 1 token, 2 sync id, 3 last_sync value, 4 watermark value ('' = leave), 5 by_category key prefix,
  *       6 mode, 7 report JSON, 8 search term key prefix
  * Returns the number of tickers written.
@@ -83,4 +84,5 @@ redis.call('SET', KEYS[12], ARGV[3])
 if ARGV[4] ~= '' then redis.call('SET', KEYS[13], ARGV[4]) end
 redis.call('HSET', KEYS[14], ARGV[6], ARGV[7])
 redis.call('HSET', KEYS[15], ARGV[6], ARGV[7])
+redis.call('SREM', KEYS[18], ARGV[2])
 return written`;

@@ -1,0 +1,47 @@
+/**
+ * The secmaster consumer library: plain reads (`createSecmasterClient`), a local cache that follows
+ * the change journal (`createMarketCache`) and the connector guard (`createConnectorGuard`).
+ * See docs/consuming.md.
+ */
+export type { ChangeEvent, ChangeType, MarketAddedEvent, MarketRemovedEvent, MarketSettledEvent, MarketUpdatedEvent, RemovalReason } from '../core/events.js';
+export type { Market, MarketStatus, SettlementResult } from '../core/market.js';
+export { createSecmasterClient, type SearchOptions, type SecmasterClient } from './client.js';
+export { createMarketCache, type MarketCache } from './cache.js';
+export { createConnectorGuard, type ConnectorGuard, type ConnectorGuardHandlers } from './guard.js';
+export { checkSubscribable } from './subscribable.js';
+export {
+  CacheClosedError,
+  ClientConfigError,
+  isMarketNotActive,
+  isMarketNotFound,
+  MarketNotActiveError,
+  MarketNotFoundError,
+  SecmasterClientError,
+  type ClientErrorCode,
+} from './errors.js';
+export {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_CHECK_INTERVAL_MS,
+  DEFAULT_MAX_BUFFERED,
+  type MarketCacheOptions,
+  type SecmasterClientOptions,
+} from './options.js';
+export { DEFAULT_CHUNK_SIZE, DEFAULT_SEARCH_LIMIT } from './reads.js';
+export { DEFAULT_MAX_TOMBSTONES } from './ledger.js';
+export { DEFAULT_BACKOFF_MAX_MS, DEFAULT_BACKOFF_MIN_MS, type BackoffOptions } from './retry.js';
+export type {
+  CacheMetrics,
+  CacheStatus,
+  ChangeCause,
+  ChangeEventOf,
+  ChangeListener,
+  ErrorListener,
+  MarketState,
+  MarketTransition,
+  RewarmChange,
+  RewarmListener,
+  RewarmReason,
+  RewarmReport,
+  TransitionListener,
+  Unsubscribe,
+} from './types.js';
