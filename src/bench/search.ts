@@ -140,3 +140,8 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
     markets_bytes: measure ? Number(await redis.memory('USAGE', k.markets, 'SAMPLES', '0')) : null,
   };
 }
+
+/** The hook src/bench/main.ts calls after its syncs: the search figures over the synced ENV. */
+export async function runBench(options: { redis: Redis; env: string }): Promise<Record<string, unknown>> {
+  return { scenario: 'search', ...(await benchSearch({ redis: options.redis, env: options.env })) };
+}

@@ -153,7 +153,7 @@ export class Catalogue {
     let oldest: MarketEntry | undefined;
     for (const ticker of this.tickersWithStatus('finalized')) {
       const entry = this.live.get(ticker);
-      if (entry?.settledUs === null || entry === undefined) continue;
+      if (entry === undefined || entry.settledUs === null) continue;
       if (oldest === undefined || compareSettled(entry, oldest) < 0) oldest = entry;
     }
     return oldest?.ticker;
@@ -186,11 +186,14 @@ export class Catalogue {
     this.seriesByTicker.set(series.ticker, sortKeys(series));
   }
 
-  /** Adds (or replaces) an event. Its markets are added separately. */
+  /**
+   * Adds (or replaces) an event; its markets are added separately. `sortTime` places it in
+   * `GET /events` when it has no strike date. @defaultValue now
+   */
   addEvent(event: SimEvent, sortTime?: string): void {
     const previous = this.events.get(event.event_ticker);
     const strike = typeof event.strike_date === 'string' ? event.strike_date : undefined;
-    const sortUs = previous?.sortUs ?? parseTime(sortTime ?? strike ?? formatTime(this.nowUs()));
+    const sortUs = previous?.sortUs ?? parseTime(strike ?? sortTime ?? formatTime(this.nowUs()));
     this.events.set(event.event_ticker, {
       event: sortKeys(withoutMarkets(event)),
       tickers: previous?.tickers ?? new Set(),

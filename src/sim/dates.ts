@@ -1,4 +1,4 @@
-import { US_PER_HOUR } from './time.js';
+import { US_PER_DAY, US_PER_HOUR } from './time.js';
 import { MONTHS, MONTH_NAMES } from './vocab.js';
 
 /**
@@ -73,4 +73,10 @@ export function clock(us: number): string {
   const p = et(us);
   const hour12 = p.hour % 12 === 0 ? 12 : p.hour % 12;
   return `${hour12}:${pad(p.minute)} ${p.hour < 12 ? 'AM' : 'PM'}`;
+}
+
+/** The same ET day as `us`, at `from` o'clock plus `fraction` of the hours up to `to`. */
+export function atHoursEt(us: number, from: number, to: number, fraction: number): number {
+  const dayStart = Math.floor((us - ET_OFFSET_US) / US_PER_DAY) * US_PER_DAY + ET_OFFSET_US;
+  return dayStart + (from + fraction * (to - from)) * US_PER_HOUR;
 }

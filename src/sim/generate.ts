@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Catalogue } from './catalogue.js';
-import { buildFamilies } from './families.js';
-import type { EventDraft, Family, MarketDraft, SeriesSpec, Timing } from './families.js';
+import { atHoursEt } from './dates.js';
+import { buildFamilies } from './families/index.js';
+import type { EventDraft, Family, MarketDraft, SeriesSpec, Timing } from './families/index.js';
 import { dollars, fp } from './fields.js';
 import { createRng } from './rng.js';
 import type { Rng } from './rng.js';
@@ -209,7 +210,8 @@ function drawTimes(timing: Timing, phase: Phase, rng: Rng, now: number, cutoff: 
       target = cutoff - rng.between(US_PER_HOUR, 30 * US_PER_DAY) - settleLag - closeOffset;
       break;
   }
-  const occurrence = Math.round(target / timing.slotUs) * timing.slotUs;
+  const placed = timing.hoursEt === undefined ? target : atHoursEt(target, timing.hoursEt[0], timing.hoursEt[1], rng.next());
+  const occurrence = Math.round(placed / timing.slotUs) * timing.slotUs;
   const scheduledClose = occurrence + timing.closeAfterUs;
   const past = phase !== 'initialized' && phase !== 'active' && phase !== 'inactive';
   const close = past && closesEarly

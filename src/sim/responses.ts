@@ -16,7 +16,7 @@ export function marketsPageBody(catalogue: Catalogue, query: MarketsQuery): stri
   const candidates = marketCandidates(catalogue, query);
   const keep = marketFilter(catalogue, query);
   const page = takePage(candidates, entryPosition, query.cursor, query.limit, keep);
-  return pageBody('markets', page.items.map(marketJson), page.next === null ? '' : encodeCursor(page.next));
+  return marketsBody(page.items.map(marketJson), page.next === null ? '' : encodeCursor(page.next));
 }
 
 export function historicalMarketsPageBody(catalogue: Catalogue, query: HistoricalMarketsQuery): string {
@@ -32,7 +32,7 @@ export function historicalMarketsPageBody(catalogue: Catalogue, query: Historica
   }
   const keep = (entry: MarketEntry): boolean => !(query.excludeMve && entry.mve);
   const page = takePage(candidates, entryPosition, query.cursor, query.limit, keep);
-  return pageBody('markets', page.items.map(marketJson), page.next === null ? '' : encodeCursor(page.next));
+  return marketsBody(page.items.map(marketJson), page.next === null ? '' : encodeCursor(page.next));
 }
 
 export function eventsPageBody(catalogue: Catalogue, query: EventsQuery): string {
@@ -76,8 +76,8 @@ export function cutoffBody(catalogue: Catalogue): string {
   });
 }
 
-function pageBody(field: 'markets', rows: readonly string[], cursor: string): string {
-  return `{"cursor":${JSON.stringify(cursor)},"${field}":[${rows.join(',')}]}`;
+function marketsBody(rows: readonly string[], cursor: string): string {
+  return `{"cursor":${JSON.stringify(cursor)},"markets":[${rows.join(',')}]}`;
 }
 
 const NESTED = '__sim_nested_markets__';

@@ -1,5 +1,6 @@
 import type { Catalogue } from './catalogue.js';
 import { marketJson } from './entry.js';
+import type { MarketEntry } from './entry.js';
 import { parseEventsQuery, parseHistoricalMarketsQuery, parseMarketsQuery } from './query.js';
 import type { Parsed } from './query.js';
 import { cutoffBody, eventBody, eventsPageBody, historicalMarketsPageBody, marketsPageBody } from './responses.js';
@@ -87,7 +88,7 @@ function withQuery<T>(parsed: Parsed<T>, body: (query: T) => string): Reply {
   return parsed.ok ? ok(body(parsed.value)) : { status: 400, body: badRequestBody(parsed.details) };
 }
 
-function marketReply(entry: Parameters<typeof marketJson>[0] | undefined): Reply {
+function marketReply(entry: MarketEntry | undefined): Reply {
   return entry === undefined ? notFound() : ok(`{"market":${marketJson(entry)}}`);
 }
 

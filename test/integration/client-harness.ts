@@ -146,16 +146,20 @@ export interface TcpProxy {
 export async function startTcpProxy(targetPort: number, targetHost = REDIS_HOST): Promise<TcpProxy> {
   const pairs = new Set<[Socket, Socket]>();
   let paused = false;
+  /** Bytes held while paused, per destination socket, in arrival order. */
+  const held: [Socket, Buffer][] = [];
+  const forward = (from: Socket, to: Socket): void => {
+    from.on('data', (chunk: Buffer) => {
+      if (paused) held.push([to, chunk]);
+      else to.write(chunk);
+    });
+  };
   const server: Server = createServer((client) => {
     const upstream = tcpConnect(targetPort, targetHost);
     const pair: [Socket, Socket] = [client, upstream];
     pairs.add(pair);
-    if (paused) {
-      client.pause();
-      upstream.pause();
-    }
-    client.pipe(upstream);
-    upstream.pipe(client);
+    forward(client, upstream);
+    forward(upstream, client);
     const end = (): void => {
       pairs.delete(pair);
       client.destroy();
@@ -165,35 +169,27 @@ export async function startTcpProxy(targetPort: number, targetHost = REDIS_HOST)
     upstream.on('error', end).on('close', end);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const destroyAll = (): void => {
+    for (const [client, upstream] of pairs) {
+      client.destroy();
+      upstream.destroy();
+    }
+    pairs.clear();
+    held.length = 0;
+  };
   return {
     port: (server.address() as AddressInfo).port,
     pause() {
       paused = true;
-      for (const [client, upstream] of pairs) {
-        client.pause();
-        upstream.pause();
-      }
     },
     resume() {
       paused = false;
-      for (const [client, upstream] of pairs) {
-        client.resume();
-        upstream.resume();
-      }
+      for (const [to, chunk] of held.splice(0)) if (!to.destroyed) to.write(chunk);
     },
-    dropAll() {
-      for (const [client, upstream] of pairs) {
-        client.destroy();
-        upstream.destroy();
-      }
-      pairs.clear();
-    },
+    dropAll: destroyAll,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const [client, upstream] of pairs) {
-          client.destroy();
-          upstream.destroy();
-        }
+        destroyAll();
         server.close(() => resolve());
       }),
   };

@@ -39,9 +39,8 @@ async function market(ticker: string): Promise<Market | null> {
 function liveTickers(): string[] {
   return sim.catalogue
     .liveEntries()
-    .map((e) => e.market)
-    .filter((m) => m.status !== 'finalized' && !m.mve_collection_ticker)
-    .map((m) => m.ticker)
+    .filter((e) => e.status !== 'finalized' && !e.mve)
+    .map((e) => e.ticker)
     .sort();
 }
 

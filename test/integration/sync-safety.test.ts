@@ -33,9 +33,8 @@ const sync = (mode: 'full' | 'incremental', extra: Record<string, string> = {}, 
 function activeTickers(): string[] {
   return sim.catalogue
     .liveEntries()
-    .map((e) => e.market)
-    .filter((m) => m.status === 'active' && !m.mve_collection_ticker)
-    .map((m) => m.ticker)
+    .filter((e) => e.status === 'active' && !e.mve)
+    .map((e) => e.ticker)
     .sort();
 }
 

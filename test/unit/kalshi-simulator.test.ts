@@ -55,8 +55,8 @@ describe('Kalshi client against the simulator', () => {
   });
 
   it('looks markets, historical markets and events up by ticker, and reads series, cutoff and status', async () => {
-    const live = sim.catalogue.liveEntries().slice(0, 5).map((e) => e.market.ticker);
-    const historical = sim.catalogue.historicalEntries().slice(0, 5).map((e) => e.market.ticker);
+    const live = sim.catalogue.liveEntries().slice(0, 5).map((e) => e.ticker);
+    const historical = sim.catalogue.historicalEntries().slice(0, 5).map((e) => e.ticker);
     expect(historical.length).toBeGreaterThan(0);
 
     const found = await client.marketsByTickers([...live, 'NO-SUCH-MARKET']);
