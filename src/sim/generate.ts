@@ -77,14 +77,19 @@ export function generateCatalogue(catalogue: Catalogue, options: GenerateOptions
   const historicalTarget = options.historical ?? Math.round(total * 0.05);
   const familyWeights = Object.fromEntries(families.map((family, i) => [String(i), family.weight]));
 
+  // The phase is drawn first and kept until some series has room for it: busy series (an hourly
+  // price series has ~24 open events) must not skew the status mix towards the past.
   const fill = (target: number, phaseOf: () => Phase): number => {
     let made = 0;
-    let attempts = 0;
     while (made < target) {
-      attempts += 1;
-      if (attempts > target * 20 + 1000) throw new Error(`generator could not place ${target} markets`);
-      const family = families[Number(rng.weighted(familyWeights))] as Family;
-      made += addEvent(context, rng.pick(family.specs), phaseOf(), target - made);
+      const phase = phaseOf();
+      let added = 0;
+      for (let tries = 0; added === 0; tries += 1) {
+        if (tries === 200) throw new Error(`generator found no room for a ${phase} event`);
+        const family = families[Number(rng.weighted(familyWeights))] as Family;
+        added = addEvent(context, rng.pick(family.specs), phase, target - made);
+      }
+      made += added;
     }
     return made;
   };

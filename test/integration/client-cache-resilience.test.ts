@@ -165,9 +165,13 @@ describe('market cache resilience', () => {
     await server.stop();
     await sleep(300);
     await server.start();
-    await firstSync; // may fail to publish; the next sync re-publishes its outbox
+    const t0 = Date.now();
+    const o = await firstSync; // may fail to publish; the next sync re-publishes its outbox
+    console.log('first', Date.now() - t0, o.error, cache.metrics());
     await syncAtLeast(harness, 20, 5);
+    console.log('more', Date.now() - t0, cache.metrics());
     await cache.catchUp();
+    console.log('caught', Date.now() - t0, cache.metrics());
 
     const m = cache.metrics();
     expect(await cacheVsRedis(cache, redis, env)).toEqual([]);
