@@ -109,8 +109,12 @@ function routeOf(path: string): { route: string; env?: string; ticker?: string }
   if (path === '/healthz' || path === '/metrics' || path === '/v1/sync') return { route: path };
   const m = /^\/v1\/markets\/([^/]+)(?:\/([^/]+))?\/?$/.exec(path);
   if (m !== null) {
-    const env = decodeURIComponent(m[1]!);
-    return m[2] === undefined ? { route: '/v1/markets/{env}', env } : { route: '/v1/markets/{env}/{ticker}', env, ticker: decodeURIComponent(m[2]) };
+    try {
+      const env = decodeURIComponent(m[1]!);
+      return m[2] === undefined ? { route: '/v1/markets/{env}', env } : { route: '/v1/markets/{env}/{ticker}', env, ticker: decodeURIComponent(m[2]) };
+    } catch {
+      return { route: 'malformed' };
+    }
   }
   return { route: 'other' };
 }
@@ -275,6 +279,8 @@ export function createSecmasterServer(options: ServeOptions): SecmasterServer {
         case '/v1/markets/{env}':
           await handleList(req, res, env!, url);
           break;
+        case 'malformed':
+          throw new HttpError(400, 'bad_request', 'the path holds a malformed %-escape');
         default:
           throw new HttpError(404, 'not_found', `no such endpoint: ${req.method ?? '?'} ${url.pathname}`);
       }

@@ -78,18 +78,23 @@ export function generateCatalogue(catalogue: Catalogue, options: GenerateOptions
   const familyWeights = Object.fromEntries(families.map((family, i) => [String(i), family.weight]));
 
   // The phase is drawn first and kept until some series has room for it: busy series (an hourly
-  // price series has ~24 open events) must not skew the status mix towards the past.
+  // price series has ~24 open events) must not skew the status mix towards the past. A phase
+  // with no room left at all (rare, narrow windows) gives way to a fresh draw.
   const fill = (target: number, phaseOf: () => Phase): number => {
     let made = 0;
+    let failures = 0;
     while (made < target) {
       const phase = phaseOf();
-      let added = 0;
-      for (let tries = 0; added === 0; tries += 1) {
-        if (tries === 200) throw new Error(`generator found no room for a ${phase} event`);
+      for (let tries = 0; tries < 100; tries += 1) {
         const family = families[Number(rng.weighted(familyWeights))] as Family;
-        added = addEvent(context, rng.pick(family.specs), phase, target - made);
+        const added = addEvent(context, rng.pick(family.specs), phase, target - made);
+        if (added > 0) {
+          made += added;
+          break;
+        }
+        failures += 1;
       }
-      made += added;
+      if (failures > 100 * target + 10_000) throw new Error(`generator found no room for ${target - made} more markets`);
     }
     return made;
   };
@@ -206,7 +211,8 @@ function drawTimes(timing: Timing, phase: Phase, rng: Rng, now: number, cutoff: 
       break;
     }
     case 'determined':
-      target = now - rng.between(20 * US_PER_MINUTE, 3 * US_PER_HOUR) - closeOffset;
+      // Most settle within hours of the result; some wait days (disputes, long timers).
+      target = now - (rng.chance(0.7) ? rng.between(20 * US_PER_MINUTE, 6 * US_PER_HOUR) : rng.between(6 * US_PER_HOUR, 5 * US_PER_DAY)) - closeOffset;
       break;
     case 'finalized':
       target = now - (now - cutoff) * rng.next() ** 2 - settleLag - closeOffset;

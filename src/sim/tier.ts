@@ -10,7 +10,8 @@ export function compareEntries(a: MarketEntry, b: MarketEntry): number {
 export class MarketTier {
   private readonly byTicker = new Map<string, MarketEntry>();
   private order: MarketEntry[] = [];
-  private sorted = true;
+  /** Added since the last read: a few are inserted in place, a bulk load is sorted once. */
+  private pending: MarketEntry[] = [];
 
   get size(): number {
     return this.byTicker.size;
@@ -26,9 +27,7 @@ export class MarketTier {
 
   add(entry: MarketEntry): void {
     this.byTicker.set(entry.ticker, entry);
-    const last = this.order[this.order.length - 1];
-    if (last !== undefined && compareEntries(last, entry) > 0) this.sorted = false;
-    this.order.push(entry);
+    this.pending.push(entry);
   }
 
   /** Swaps in a changed entry for the same ticker; its created_time, hence its position, is unchanged. */
@@ -47,27 +46,37 @@ export class MarketTier {
     return entry;
   }
 
-  /** Sorted lazily: bulk loads append out of order and pay for one sort on the first read. */
   sortedEntries(): readonly MarketEntry[] {
-    if (!this.sorted) {
-      this.order.sort(compareEntries);
-      this.sorted = true;
+    if (this.pending.length > SORT_THRESHOLD) {
+      this.order = this.order.concat(this.pending).sort(compareEntries);
+    } else {
+      for (const entry of this.pending) this.order.splice(this.insertionPoint(entry), 0, entry);
     }
+    this.pending = [];
     return this.order;
   }
 
   private indexOf(entry: MarketEntry): number {
     const order = this.sortedEntries();
+    const index = this.insertionPoint(entry);
+    return order[index]?.ticker === entry.ticker ? index : -1;
+  }
+
+  /** The first position whose entry does not sort before `entry`. */
+  private insertionPoint(entry: MarketEntry): number {
     let low = 0;
-    let high = order.length;
+    let high = this.order.length;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      if (compareEntries(order[mid] as MarketEntry, entry) < 0) low = mid + 1;
+      if (compareEntries(this.order[mid] as MarketEntry, entry) < 0) low = mid + 1;
       else high = mid;
     }
-    return order[low]?.ticker === entry.ticker ? low : -1;
+    return low;
   }
 }
+
+/** Above this many additions, one sort beats inserting each in place. */
+const SORT_THRESHOLD = 256;
 
 /** A set with O(1) add, delete and uniform random pick (for random lifecycle moves). */
 export class IndexedSet {

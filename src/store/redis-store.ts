@@ -46,7 +46,7 @@ export interface CommitMeta {
 }
 
 /** The per-ticker operations the commit script applies, encoded compactly (no nulls: cjson would keep them). */
-function encodeOp(write: MarketWrite): string {
+export function encodeOp(write: MarketWrite): string {
   const op: Record<string, string | number | boolean> = {};
   if (write.marketJson === null) op.d = true;
   if (write.categoryFrom !== null) op.f = write.categoryFrom;

@@ -4,7 +4,6 @@ import type { Redis } from 'ioredis';
 import type { Argv } from 'yargs';
 import type { Config } from '../../config.js';
 import { UsageError } from '../../core/errors.js';
-import { isValidEnv } from '../../core/keys.js';
 import type { Logger } from '../../core/logger.js';
 import { createLogger } from '../../obs/logger.js';
 import { MarketReader } from '../../store/reader.js';
@@ -64,7 +63,6 @@ export function envAndArg(first: string | undefined, second: string | undefined)
   return { env: undefined, arg: first };
 }
 
-export { isValidEnv };
 
 /** Raised by {@link Output} when the reader of stdout went away (`secmaster export | head`). */
 export class OutputClosed extends Error {
@@ -87,7 +85,15 @@ export class Output {
 
   async write(text: string): Promise<void> {
     if (this.closedBy !== null) throw new OutputClosed('stdout was closed');
-    if (!this.stream.write(text)) {
+    let flushed: boolean;
+    try {
+      flushed = this.stream.write(text);
+    } catch (err) {
+      // A pipe whose reader left (EPIPE) throws on a synchronous write.
+      this.closedBy = err instanceof Error ? err : new Error(String(err));
+      throw new OutputClosed('stdout was closed', { cause: err });
+    }
+    if (!flushed) {
       await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error').catch(() => undefined), once(this.stream, 'close')]);
     }
     if (this.closedBy !== null) throw new OutputClosed('stdout was closed');

@@ -10,8 +10,8 @@ import { configFor } from './common.js';
 import { openJournal, openRedis, openStore } from '../runtime.js';
 
 interface ImportArgs {
-  first?: string;
-  second?: string;
+  env?: string;
+  file?: string;
   publish?: boolean;
   replace?: boolean;
   force?: boolean;
@@ -36,13 +36,13 @@ function stdinOf(io: CliIo): NodeJS.ReadableStream & { isTTY?: boolean } {
 
 export function importCommand(ctx: CommandContext): CommandModule<object, ImportArgs> {
   return {
-    command: 'import [first] [second]',
+    command: 'import [env] [file]',
     describe: 'restore an export into the cache (validated first, written in one atomic commit)',
     builder: (y) =>
       y
         .usage('$0 import [ENV] [FILE|-]\n\nRestore an export into the cache: every record is validated before anything is written, then written in one atomic commit through the sync\'s own planning, so versions continue and the next sync diffs against it. The events the import implies are dropped unless --publish.')
-        .positional('first', { type: 'string', describe: 'ENV (default: SECMASTER_ENV), or FILE' })
-        .positional('second', { type: 'string', describe: 'FILE, or - for standard input (the default)' })
+        .positional('env', { type: 'string', describe: 'environment (default: SECMASTER_ENV); a lone argument that names a file or is - is the FILE' })
+        .positional('file', { type: 'string', describe: 'export to import, - for standard input (the default)' })
         .option('publish', { type: 'boolean', default: false, describe: 'publish the implied change events to the journal (default: drop them)' })
         .option('replace', { type: 'boolean', default: false, describe: 'also remove cached markets the file does not hold' })
         .option('force', { type: 'boolean', default: false, describe: 'with --replace: remove more than the removal guard allows' })
@@ -52,7 +52,7 @@ export function importCommand(ctx: CommandContext): CommandModule<object, Import
         .example('$0 import kalshi-demo markets.json --replace --publish', 'make the cache exactly the file, and tell consumers')
         .example('$0 import kalshi-demo markets.json --dry-run', 'check a file') as never,
     handler: async (argv) => {
-      const { env, file } = importArgs(argv.first, argv.second, existsSync);
+      const { env, file } = importArgs(argv.env, argv.file, existsSync);
       const config = configFor(argv, env, ctx.io);
       if (argv.force && !argv.replace) throw new UsageError('--force only applies with --replace');
       let input: ImportSource;

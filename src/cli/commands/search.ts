@@ -17,8 +17,8 @@ import {
 } from './common.js';
 
 interface SearchArgs extends OutputFlags {
-  first?: string;
-  second?: string;
+  env?: string;
+  query?: string;
   limit?: number;
   [flag: string]: unknown;
 }
@@ -28,20 +28,20 @@ export const DEFAULT_SEARCH_LIMIT = 20;
 
 export function searchCommand(ctx: CommandContext): CommandModule<object, SearchArgs> {
   return {
-    command: 'search <first> [second]',
+    command: 'search [env] [query]',
     describe: 'find markets by words of their ticker, title, subtitles, event or category',
     builder: (y) =>
       withOutputOptions(
         y
-          .positional('first', { type: 'string', describe: 'ENV then QUERY; or only QUERY when SECMASTER_ENV is set' })
-          .positional('second', { type: 'string', describe: 'QUERY (quote it when it has several words)' })
+          .positional('env', { type: 'string', describe: 'environment, e.g. kalshi-prod (default: SECMASTER_ENV; with one argument it is the QUERY)' })
+          .positional('query', { type: 'string', describe: 'words to find (quote several: "fed rate")' })
           .option('limit', { type: 'number', describe: `at most this many results, best first (default ${DEFAULT_SEARCH_LIMIT}; 0 for every ranked match)` }),
       )
         .example('$0 search kalshi-prod bitcoin', 'markets about bitcoin, exact and prefix ticker hits first')
         .example('$0 search kalshi-prod "fed rate" --limit 5', 'every word must match (as a word prefix)')
         .example('$0 search kalshi-prod KXBTCD-25DEC --json | jq -r ".[].ticker"', 'by ticker prefix, for a script') as never,
     handler: async (argv) => {
-      const { env, arg: query } = envAndArg(argv.first, argv.second);
+      const { env, arg: query } = envAndArg(argv.env, argv.query);
       if (query === undefined || queryWords(query).length === 0) {
         throw new UsageError(`the query needs a word of at least 2 letters or digits, not "${query ?? ''}"`);
       }

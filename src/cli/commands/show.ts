@@ -6,26 +6,26 @@ import { marketCard } from '../format/market.js';
 import { configFor, envAndArg, terminalWidth, withReader } from './common.js';
 
 interface ShowArgs {
-  first?: string;
-  second?: string;
+  env?: string;
+  ticker?: string;
   json?: boolean;
   [flag: string]: unknown;
 }
 
 export function showCommand(ctx: CommandContext): CommandModule<object, ShowArgs> {
   return {
-    command: 'show <first> [second]',
+    command: 'show [env] [ticker]',
     describe: 'one market: a readable card, or the stored JSON with --json',
     builder: (y) =>
       y
-        .positional('first', { type: 'string', describe: 'ENV then TICKER; or only TICKER when SECMASTER_ENV is set' })
-        .positional('second', { type: 'string', describe: 'TICKER, when ENV comes first' })
+        .positional('env', { type: 'string', describe: 'environment, e.g. kalshi-prod (default: SECMASTER_ENV; with one argument it is the TICKER)' })
+        .positional('ticker', { type: 'string', describe: 'market ticker, e.g. INXD-25-B4000' })
         .option('json', { type: 'boolean', default: false, describe: 'the stored Market JSON, exactly' })
         .example('$0 show kalshi-prod INXD-25-B4000', 'every field, times also relative to now')
         .example('$0 show kalshi-prod INXD-25-B4000 --json | jq .raw_metadata', 'the stored JSON')
         .example('SECMASTER_ENV=kalshi-prod $0 show INXD-25-B4000', 'ENV from the environment') as never,
     handler: async (argv) => {
-      const { env, arg: ticker } = envAndArg(argv.first, argv.second);
+      const { env, arg: ticker } = envAndArg(argv.env, argv.ticker);
       if (ticker === undefined || ticker.trim() === '') throw new UsageError('name the market: secmaster show ENV TICKER');
       const config = configFor(argv, env, ctx.io);
       await withReader(ctx, config, async ({ reader, out }) => {
