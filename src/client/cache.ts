@@ -22,7 +22,7 @@ import type { Market } from '../core/market.js';
 import { decodeEvent, type Decoded } from './decode.js';
 import { CacheClosedError } from './errors.js';
 import { checkSubscribable } from './subscribable.js';
-import { createJournalFollower, isStreamNotFound, type FollowHandle, type FollowNotice, type JournalFollower, type JournalMessage } from './journal-follower.js';
+import { createJournalFollower, isStreamNotFound, type FollowHandle, type FollowNotice, type JournalFollower, type JournalMessage, type PullSettings } from './journal-follower.js';
 import { marketAfter, MarketLedger, transitionOf, verdict } from './ledger.js';
 import { Listeners } from './listeners.js';
 import {
@@ -30,6 +30,7 @@ import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_CHECK_INTERVAL_MS,
   DEFAULT_MAX_BUFFERED,
+  DEFAULT_PULL_EXPIRES_MS,
   DEFAULT_ROLLBACK_SAMPLE,
   positiveInt,
   type MarketCacheOptions,
@@ -133,7 +134,7 @@ class MarketCacheImpl implements MarketCache {
   private readonly reader: MarketReader;
   private readonly follower: JournalFollower;
   private readonly ledger: MarketLedger;
-  private readonly batchSize: number;
+  private readonly pull: PullSettings;
   private readonly maxBuffered: number;
   private readonly checkIntervalMs: number;
   private readonly backoff: BackoffOptions;
@@ -188,7 +189,10 @@ class MarketCacheImpl implements MarketCache {
     this.env = checkEnv(options.env);
     this.redis = options.redis;
     this.logger = options.logger ?? silentLogger;
-    this.batchSize = positiveInt('batchSize', options.batchSize, DEFAULT_BATCH_SIZE);
+    this.pull = {
+      batch: positiveInt('batchSize', options.batchSize, DEFAULT_BATCH_SIZE),
+      expiresMs: Math.max(1000, positiveInt('pullExpiresMs', options.pullExpiresMs, DEFAULT_PULL_EXPIRES_MS)),
+    };
     this.maxBuffered = positiveInt('maxBuffered', options.maxBuffered, DEFAULT_MAX_BUFFERED);
     this.checkIntervalMs = positiveInt('checkIntervalMs', options.checkIntervalMs, DEFAULT_CHECK_INTERVAL_MS);
     this.backoff = { minMs: options.backoff?.minMs ?? DEFAULT_BACKOFF_MIN_MS, maxMs: options.backoff?.maxMs ?? DEFAULT_BACKOFF_MAX_MS };
@@ -399,7 +403,7 @@ class MarketCacheImpl implements MarketCache {
     let quiet = false;
     const handle = await retrying(
       'starting the JetStream consumer',
-      () => this.follower.follow(this.position + 1, this.batchSize, (m) => this.onMessage(gen, m), (n) => this.onNotice(gen, n)),
+      () => this.follower.follow(this.position + 1, this.pull, (m) => this.onMessage(gen, m), (n) => this.onNotice(gen, n)),
       {
         signal,
         backoff: this.backoff,

@@ -23,6 +23,7 @@ export {
   DEFAULT_BATCH_SIZE,
   DEFAULT_CHECK_INTERVAL_MS,
   DEFAULT_MAX_BUFFERED,
+  DEFAULT_PULL_EXPIRES_MS,
   type MarketCacheOptions,
   type SecmasterClientOptions,
 } from './options.js';

@@ -32,6 +32,13 @@ export type FollowNotice =
   /** The consumer stopped for good; the caller must start a new one. */
   | { type: 'stopped'; error: Error | undefined };
 
+export interface PullSettings {
+  /** Messages per pull request. */
+  batch: number;
+  /** Lifetime of a pull request; also bounds how long the consumer takes to notice a lost server (heartbeats are half of it). */
+  expiresMs: number;
+}
+
 export interface FollowHandle {
   /** Messages the new consumer had to deliver when it was created. */
   readonly initialPending: number;
@@ -42,7 +49,7 @@ export interface JournalFollower {
   /** The stream's state, or null when it does not exist (yet). */
   streamState(): Promise<StreamState | null>;
   /** Delivers every message of the subject from `startSeq` on, in stream order, to `onMessage`. */
-  follow(startSeq: number, batch: number, onMessage: (m: JournalMessage) => void, onNotice: (n: FollowNotice) => void): Promise<FollowHandle>;
+  follow(startSeq: number, pull: PullSettings, onMessage: (m: JournalMessage) => void, onNotice: (n: FollowNotice) => void): Promise<FollowHandle>;
 }
 
 export function isStreamNotFound(err: unknown): boolean {
@@ -72,7 +79,7 @@ export function createJournalFollower(nc: NatsConnection, stream: string, subjec
       return { firstSeq: info.state.first_seq, lastSeq: info.state.last_seq, subjectLastSeq, created: info.created, exclusive };
     },
 
-    async follow(startSeq, batch, onMessage, onNotice) {
+    async follow(startSeq, pull, onMessage, onNotice) {
       const consumer = await js.consumers.get(stream, {
         filter_subjects: subject,
         deliver_policy: DeliverPolicy.StartSequence,
@@ -81,7 +88,8 @@ export function createJournalFollower(nc: NatsConnection, stream: string, subjec
       const initialPending = (await consumer.info(true)).num_pending;
       let stopping = false;
       const messages: ConsumerMessages = await consumer.consume({
-        max_messages: batch,
+        max_messages: pull.batch,
+        expires: pull.expiresMs,
         callback: (m: JsMsg) => {
           onMessage({ seq: m.seq, data: m.data, pending: m.info.pending, publishedMs: Math.floor(m.info.timestampNanos / 1e6) });
         },

@@ -7,6 +7,8 @@ import type { BackoffOptions } from './retry.js';
 
 /** JetStream pull batch of the cache's consumer. @defaultValue 1000 */
 export const DEFAULT_BATCH_SIZE = 1000;
+/** @defaultValue 5 s */
+export const DEFAULT_PULL_EXPIRES_MS = 5000;
 /** @defaultValue 100000 */
 export const DEFAULT_MAX_BUFFERED = 100_000;
 /** @defaultValue 15 s */
@@ -44,6 +46,12 @@ export interface MarketCacheOptions extends SecmasterClientOptions {
    * @defaultValue {@link DEFAULT_BATCH_SIZE}
    */
   batchSize?: number;
+  /**
+   * Lifetime of a JetStream pull request. After a NATS server restart the consumer is checked and
+   * recreated within about this time (nats.js waits this long between checks), so keep it short.
+   * @defaultValue {@link DEFAULT_PULL_EXPIRES_MS}
+   */
+  pullExpiresMs?: number;
   /**
    * Messages received but not yet applied (while a Redis read is retried) before the cache gives
    * up on the stream position and re-warms everything once Redis answers again; bounds memory.

@@ -49,12 +49,8 @@ export function keys(env: string) {
     outbox: `${base}:outbox`,
     /** HASH ticker -> event JSON: the committed events of one sync. */
     outboxEvents: (syncId: string) => `${base}:outbox:${syncId}`,
-    /** Per-run staging keys, invisible to readers, merged by the commit; they expire if a run dies. */
-    stageMarkets: (syncId: string) => `${base}:stage:${syncId}:markets`,
-    stageIndex: (syncId: string) => `${base}:stage:${syncId}:index`,
-    stageEvents: (syncId: string) => `${base}:stage:${syncId}:events`,
-    /** HASH ticker -> category/expiring/delete operations the commit applies. */
-    stageOps: (syncId: string) => `${base}:stage:${syncId}:ops`,
+    /** Prefix of one run's staging keys, invisible to readers and merged by the commit (store/scripts.ts). */
+    stagePrefix: (syncId: string) => `${base}:stage:${syncId}:`,
     /** SET of sync ids that staged writes and have not committed or discarded them yet. */
     stages: `${base}:stages`,
     /** HASH mode -> JSON SyncReport of the last run of that mode (any outcome). */

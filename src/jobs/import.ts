@@ -187,7 +187,7 @@ export function checkRecord(record: RawRecord): RecordCheck {
     return { ok: true, market: value as Market };
   }
   const ticker = typeof (value as { ticker?: unknown }).ticker === 'string' ? ` (ticker ${(value as { ticker: string }).ticker})` : '';
-  return { ok: false, problem: `record ${record.position}${ticker} ${describeIssue(parsed.error.issues[0]!)}` };
+  return { ok: false, problem: `record ${record.position}${ticker}: ${describeIssue(parsed.error.issues[0]!)}` };
 }
 
 export interface ValidationResult {

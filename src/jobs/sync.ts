@@ -264,10 +264,11 @@ class SyncRun {
       const entry = this.index.get(market.ticker);
       const action = decide ? decide(market) : 'upsert';
       const unchanged = action === 'upsert' && isLive(entry) && entry.fingerprint === fingerprint(market);
+      // Seen twice in one walk (it moved between status lists): the later sighting wins, so
+      // whatever the earlier one staged is reverted first.
       const before = this.seen.get(market.ticker);
+      if (before !== undefined && before !== null) unstage.push(market.ticker);
       if (unchanged) {
-        // Seen twice in one walk (it moved between status lists): the later sighting wins.
-        if (before !== undefined && before !== null) unstage.push(market.ticker);
         this.seen.set(market.ticker, null);
         continue;
       }

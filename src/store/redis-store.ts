@@ -22,7 +22,7 @@ type ScriptedRedis = Redis & {
 function withScripts(redis: Redis): ScriptedRedis {
   const r = redis as ScriptedRedis;
   if (typeof r.secmasterCommit !== 'function') {
-    redis.defineCommand('secmasterCommit', { numberOfKeys: 18, lua: COMMIT });
+    redis.defineCommand('secmasterCommit', { numberOfKeys: 14, lua: COMMIT });
     redis.defineCommand('secmasterRenewLock', { numberOfKeys: 1, lua: RENEW_LOCK });
     redis.defineCommand('secmasterReleaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK });
   }
@@ -45,7 +45,18 @@ export interface CommitMeta {
   report: SyncReport;
 }
 
-/** The per-ticker operations the commit script applies, encoded compactly (no nulls: cjson would keep them). */
+/** What a staged write did to each index, kept so a later sighting of the ticker can revert it. */
+interface StagedOp {
+  d?: true;
+  f?: string;
+  t?: string;
+  n?: string;
+  s?: number;
+  wa?: string[];
+  wr?: string[];
+}
+
+/** A write's index operations, encoded compactly (nulls left out). */
 export function encodeOp(write: MarketWrite): string {
   const op: Record<string, string | number | boolean> = {};
   if (write.marketJson === null) op.d = true;
@@ -147,40 +158,120 @@ export class RedisMarketStore {
 
   // ---- staging and commit ----
 
+  /** Staging key names of one run (see scripts.ts for how the commit consumes them). */
+  private stageKeys(syncId: string) {
+    const p = this.keys.stagePrefix(syncId);
+    return {
+      prefix: p,
+      markets: `${p}markets`,
+      index: `${p}index`,
+      events: `${p}events`,
+      ops: `${p}ops`,
+      del: `${p}del`,
+      tadd: `${p}tadd`,
+      xadd: `${p}xadd`,
+      xrem: `${p}xrem`,
+      cslugs: `${p}cslugs`,
+      cnames: `${p}cnames`,
+      cadd: (slug: string) => `${p}cadd:${slug}`,
+      crem: (slug: string) => `${p}crem:${slug}`,
+      wterms: `${p}wterms`,
+      wadd: (term: string) => `${p}wadd:${term}`,
+      wrem: (term: string) => `${p}wrem:${term}`,
+    };
+  }
+
   /**
-   * Stages one page of writes under this run's staging keys. Tickers in `unstage` were staged by
-   * an earlier page of the same run and turned out unchanged after all.
+   * Stages one page of writes. Tickers in `unstage` were staged by an earlier page of this run
+   * (Kalshi listed them twice); their staged writes are reverted first, so the later sighting wins.
    */
   async stage(syncId: string, writes: readonly MarketWrite[], unstage: readonly string[] = []): Promise<void> {
     if (writes.length === 0 && unstage.length === 0) return;
-    const k = this.keys;
-    const stageKeys = [k.stageMarkets(syncId), k.stageIndex(syncId), k.stageEvents(syncId), k.stageOps(syncId)];
-    const pipe = this.redis.pipeline();
-    pipe.sadd(k.stages, syncId);
-    if (unstage.length > 0) for (const key of stageKeys) pipe.hdel(key, ...unstage);
+    const st = this.stageKeys(syncId);
+    if (unstage.length > 0) await this.revert(syncId, unstage);
+    if (writes.length === 0) return;
+    const sets = new Map<string, string[]>();
+    const add = (key: string, member: string) => {
+      const list = sets.get(key);
+      if (list) list.push(member);
+      else sets.set(key, [member]);
+    };
     const markets: string[] = [];
     const index: string[] = [];
     const events: string[] = [];
     const ops: string[] = [];
+    const xadd: (string | number)[] = [];
+    const cnames: string[] = [];
     for (const w of writes) {
-      if (w.marketJson !== null) markets.push(w.ticker, w.marketJson);
-      else pipe.hdel(k.stageMarkets(syncId), w.ticker);
-      index.push(w.ticker, encodeIndexEntry(w.index));
-      events.push(w.ticker, JSON.stringify(w.event));
-      ops.push(w.ticker, encodeOp(w));
+      const t = w.ticker;
+      index.push(t, encodeIndexEntry(w.index));
+      events.push(t, JSON.stringify(w.event));
+      ops.push(t, encodeOp(w));
+      if (w.marketJson !== null) {
+        markets.push(t, w.marketJson);
+        add(st.tadd, t);
+      } else {
+        add(st.del, t);
+      }
+      if (w.expiring !== null) xadd.push(w.expiring, t);
+      else add(st.xrem, t);
+      if (w.categoryFrom !== null && w.categoryFrom !== w.categoryTo) {
+        add(st.crem(w.categoryFrom), t);
+        add(st.cslugs, w.categoryFrom);
+      }
+      if (w.categoryTo !== null) {
+        add(st.cadd(w.categoryTo), t);
+        add(st.cslugs, w.categoryTo);
+        if (w.categoryName !== null) cnames.push(w.categoryTo, w.categoryName);
+      }
+      for (const term of w.searchRemove) {
+        add(st.wrem(term), t);
+        add(st.wterms, term);
+      }
+      for (const term of w.searchAdd) {
+        add(st.wadd(term), t);
+        add(st.wterms, term);
+      }
     }
-    if (markets.length > 0) pipe.hset(k.stageMarkets(syncId), ...markets);
-    if (index.length > 0) {
-      pipe.hset(k.stageIndex(syncId), ...index);
-      pipe.hset(k.stageEvents(syncId), ...events);
-      pipe.hset(k.stageOps(syncId), ...ops);
+    const pipe = this.redis.pipeline();
+    pipe.sadd(this.keys.stages, syncId);
+    if (markets.length > 0) pipe.hset(st.markets, ...markets);
+    pipe.hset(st.index, ...index);
+    pipe.hset(st.events, ...events);
+    pipe.hset(st.ops, ...ops);
+    if (xadd.length > 0) pipe.zadd(st.xadd, ...xadd);
+    if (cnames.length > 0) pipe.hset(st.cnames, ...cnames);
+    for (const [key, members] of sets) pipe.sadd(key, ...new Set(members));
+    // The fixed staging keys expire on their own if a run dies and no later run cleans up.
+    for (const key of [st.markets, st.index, st.events, st.ops, st.del, st.tadd, st.xadd, st.xrem, st.cslugs, st.cnames, st.wterms]) {
+      pipe.pexpire(key, STAGE_TTL_MS);
     }
-    for (const key of stageKeys) pipe.pexpire(key, STAGE_TTL_MS);
     this.roundTrips++;
     const results = await pipe.exec();
     // ioredis reports per-command errors in the results instead of rejecting.
     const failed = results?.find(([err]) => err !== null);
     if (failed) throw storeError('staging a page', failed[0]);
+  }
+
+  /** Undoes the staged writes of these tickers (they were listed again later in the walk). */
+  private async revert(syncId: string, tickers: readonly string[]): Promise<void> {
+    const st = this.stageKeys(syncId);
+    this.roundTrips++;
+    const encoded = await this.redis.hmget(st.ops, ...tickers);
+    const pipe = this.redis.pipeline();
+    tickers.forEach((t, i) => {
+      const raw = encoded[i];
+      if (raw === null || raw === undefined) return;
+      const op = JSON.parse(raw) as StagedOp;
+      pipe.srem(st.del, t).srem(st.tadd, t).zrem(st.xadd, t).srem(st.xrem, t);
+      if (op.f !== undefined) pipe.srem(st.crem(op.f), t);
+      if (op.t !== undefined) pipe.srem(st.cadd(op.t), t);
+      for (const term of op.wr ?? []) pipe.srem(st.wrem(term), t);
+      for (const term of op.wa ?? []) pipe.srem(st.wadd(term), t);
+    });
+    for (const key of [st.markets, st.index, st.events, st.ops]) pipe.hdel(key, ...tickers);
+    this.roundTrips++;
+    await pipe.exec();
   }
 
   /** Atomically applies everything staged by the run (see scripts.ts). */
@@ -190,12 +281,10 @@ export class RedisMarketStore {
     try {
       this.roundTrips++;
       return await this.redis.secmasterCommit(
-        k.lock, k.markets, k.index, k.expiring, k.categories,
-        k.stageMarkets(s), k.stageIndex(s), k.stageEvents(s), k.stageOps(s),
-        k.outbox, k.outboxEvents(s), k.lastSync, k.watermark, k.runs, k.lastSuccess,
-        k.tickers, k.searchTerms, k.stages,
+        k.lock, k.markets, k.index, k.expiring, k.categories, k.tickers, k.searchTerms,
+        k.outbox, k.outboxEvents(s), k.lastSync, k.watermark, k.runs, k.lastSuccess, k.stages,
         meta.lockToken, s, meta.lastSync, meta.watermark === null ? '' : String(meta.watermark),
-        k.byCategoryPrefix, meta.mode, JSON.stringify(meta.report), k.searchPrefix,
+        meta.mode, JSON.stringify(meta.report), k.stagePrefix(s), k.byCategoryPrefix, k.searchPrefix,
       );
     } catch (err) {
       if (err instanceof Error && err.message.includes('LOCK_LOST')) {
@@ -207,13 +296,20 @@ export class RedisMarketStore {
 
   /** Drops a run's staging keys (after a failure, or leftovers of a run that died). */
   async discard(syncId: string): Promise<void> {
-    const k = this.keys;
+    const st = this.stageKeys(syncId);
     this.roundTrips++;
-    await this.redis
-      .multi()
-      .del(k.stageMarkets(syncId), k.stageIndex(syncId), k.stageEvents(syncId), k.stageOps(syncId))
-      .srem(k.stages, syncId)
-      .exec();
+    const [slugs, terms] = await Promise.all([this.redis.smembers(st.cslugs), this.redis.smembers(st.wterms)]);
+    const keys = [
+      st.markets, st.index, st.events, st.ops, st.del, st.tadd, st.xadd, st.xrem, st.cslugs, st.cnames, st.wterms,
+      ...slugs.flatMap((slug) => [st.cadd(slug), st.crem(slug)]),
+      ...terms.flatMap((term) => [st.wadd(term), st.wrem(term)]),
+    ];
+    for (let i = 0; i < keys.length; i += 1000) {
+      this.roundTrips++;
+      await this.redis.unlink(...keys.slice(i, i + 1000));
+    }
+    this.roundTrips++;
+    await this.redis.srem(this.keys.stages, syncId);
   }
 
   /** Deletes staging keys left by runs that died (only call while holding the lock). */

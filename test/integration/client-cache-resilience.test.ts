@@ -155,7 +155,8 @@ describe('market cache resilience', () => {
     cleanups.push(() => dropEnv(redis, null, env), () => harness.close());
     const cn = await cacheNats(server.url);
     const cr = cacheRedis();
-    const cache = createMarketCache({ redis: cr, nats: cn, env, batchSize: 50, checkIntervalMs: 200 });
+    // Small pulls keep the cache behind the publisher, so the restart cuts into undelivered messages.
+    const cache = createMarketCache({ redis: cr, nats: cn, env, batchSize: 5, checkIntervalMs: 200, logger: { debug() {}, info: (o, m) => console.log(Date.now(), m, o), warn: (o, m) => console.log(Date.now(), m, o), error: (o, m) => console.log(m, o) } });
     cleanups.push(async () => cr.disconnect(), () => cn.close(), () => cache.close());
     const reports = watch(cache);
     await cache.start(); // no stream yet: ready at once, follows from the first message
@@ -163,17 +164,17 @@ describe('market cache resilience', () => {
     const firstSync = harness.sync('full'); // about a thousand events
     await waitFor('the cache to be mid-stream', () => cache.metrics().position >= 100, 30_000);
     await server.stop();
+    const stoppedAt = cache.metrics().position;
     await sleep(300);
     await server.start();
-    const t0 = Date.now();
-    const o = await firstSync; // may fail to publish; the next sync re-publishes its outbox
-    console.log('first', Date.now() - t0, o.error, cache.metrics());
+    await firstSync; // may have failed to publish: the next sync re-publishes its outbox first
+    const jsm = await jetstreamManager(syncNc, { timeout: 1000, checkAPI: false });
+    await waitFor('JetStream to answer the syncs again', () => jsm.streams.info(defaultStreamName(env)).then(() => true, () => false));
     await syncAtLeast(harness, 20, 5);
-    console.log('more', Date.now() - t0, cache.metrics());
     await cache.catchUp();
-    console.log('caught', Date.now() - t0, cache.metrics());
 
     const m = cache.metrics();
+    expect(stoppedAt, 'the restart came before the cache had everything').toBeLessThan(m.position);
     expect(await cacheVsRedis(cache, redis, env)).toEqual([]);
     expect(m.consumerResets).toBeGreaterThanOrEqual(1);
     expect(m.rewarmsFull).toBe(0);

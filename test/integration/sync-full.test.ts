@@ -130,6 +130,36 @@ describe('full sync against the simulator', () => {
     expect((await market(paused!))?.status).toBe('closed');
   });
 
+  it('a market that moves between status lists mid-walk yields one event with its latest state', async () => {
+    expect((await sync('full')).code).toBe(0);
+    const firstSync = liveTickers().length;
+    const ticker = liveTickers().find((t) => sim.catalogue.market(t)?.status === 'active')!;
+    sim.catalogue.updateMetadata(ticker, { title: 'Zanzibar quokka question' });
+    let moved = false;
+    // Kalshi's lists are not snapshots: the market closes after the open walk staged its new title.
+    sim.setOptions({
+      failures: [{
+        status: 500,
+        match: (u) => {
+          if (!moved && u.pathname.endsWith('/markets') && u.searchParams.get('status') === 'closed') {
+            moved = true;
+            sim.catalogue.close(ticker);
+          }
+          return false;
+        },
+      }],
+    });
+    const res = await sync('full');
+    expect(res.code, res.stderr).toBe(0);
+    expect(moved).toBe(true);
+    const events = (await readStream(nc, env)).slice(firstSync).filter((e) => e.body.ticker === ticker);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.body).toMatchObject({ type: 'market_updated', version: 2, changes: { status: { old: 'active', new: 'closed' }, title: { new: 'Zanzibar quokka question' } } });
+    expect((await market(ticker))?.status).toBe('closed');
+    expect(await redis.smembers(`${env}:secmaster:search:term:quokka`)).toEqual([ticker]);
+    expect(await redis.zscore(`${env}:secmaster:search:terms`, 'zanzibar')).toBe('0');
+  });
+
   it('continues the version of a ticker that is listed again after removal', async () => {
     expect((await sync('full')).code).toBe(0);
     const ticker = liveTickers()[0]!;

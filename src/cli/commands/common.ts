@@ -1,5 +1,4 @@
 /** Plumbing the read commands share: positional ENV, output modes, a stdout that respects backpressure. */
-import { once } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { Argv } from 'yargs';
 import type { Config } from '../../config.js';
@@ -93,10 +92,24 @@ export class Output {
       this.closedBy = err instanceof Error ? err : new Error(String(err));
       throw new OutputClosed('stdout was closed', { cause: err });
     }
-    if (!flushed) {
-      await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error').catch(() => undefined), once(this.stream, 'close')]);
-    }
+    if (!flushed) await this.drained();
     if (this.closedBy !== null) throw new OutputClosed('stdout was closed');
+  }
+
+  /** Resolves on drain, close or error (events.once would reject on the error). */
+  private drained(): Promise<void> {
+    const stream = this.stream;
+    return new Promise((resolve) => {
+      const done = () => {
+        stream.off('drain', done);
+        stream.off('close', done);
+        stream.off('error', done);
+        resolve();
+      };
+      stream.on('drain', done);
+      stream.on('close', done);
+      stream.on('error', done);
+    });
   }
 
   line(text: string): Promise<void> {

@@ -52,7 +52,9 @@ export function importCommand(ctx: CommandContext): CommandModule<object, Import
         .example('$0 import kalshi-demo markets.json --replace --publish', 'make the cache exactly the file, and tell consumers')
         .example('$0 import kalshi-demo markets.json --dry-run', 'check a file') as never,
     handler: async (argv) => {
-      const { env, file } = importArgs(argv.env, argv.file, existsSync);
+      // yargs hands a lone "-" positional over as "" (an empty path names no file anyway).
+      const dash = (v: string | undefined) => (v === '' ? '-' : v);
+      const { env, file } = importArgs(dash(argv.env), dash(argv.file), existsSync);
       const config = configFor(argv, env, ctx.io);
       if (argv.force && !argv.replace) throw new UsageError('--force only applies with --replace');
       let input: ImportSource;

@@ -2,18 +2,19 @@
 import type { Market } from '../../core/market.js';
 import type { MarketHead } from '../../store/reader.js';
 import { displayWidth, layoutColumns, type ColumnSpec, type TableLayout } from './table.js';
-import { formatInstant, formatMinute, formatRelative } from './time.js';
+import { formatInstant, formatRelative, formatShort } from './time.js';
 
-/** Width of `2026-11-29 10:15 in 4d 9h`-style cells. */
-const WHEN_WIDTH = 'yyyy-mm-dd hh:mm'.length + ' in 99d 23h'.length;
+/** Width of `Nov 29 10:15` cells, and of `Nov 29 10:15 in 4d 9h` ones. */
+const TIME_WIDTH = 'Nov 29 10:15'.length;
+const WHEN_WIDTH = TIME_WIDTH + ' 99d 23h ago'.length;
 
 /** Column specs of the market table. Widths must be known up front so rows can be streamed. */
 export function marketColumns(widths: { ticker: number; category: number }): ColumnSpec[] {
   return [
     { header: 'TICKER', width: widths.ticker },
     { header: 'STATUS', width: 'settled'.length },
-    { header: 'CATEGORY', width: Math.min(24, widths.category) },
-    { header: 'CLOSE (UTC)', width: 'yyyy-mm-dd hh:mm'.length },
+    { header: 'CATEGORY', width: Math.min(20, widths.category) },
+    { header: 'CLOSE (UTC)', width: TIME_WIDTH },
     { header: 'EXPIRATION (UTC)', width: WHEN_WIDTH },
     { header: 'TITLE', width: 200, flex: true, minWidth: 20 },
   ];
@@ -28,8 +29,8 @@ export function marketLayout(tickers: readonly string[], categories: readonly st
 
 export function marketCells(m: MarketHead, nowMs: number): string[] {
   const rel = formatRelative(m.expiration_time, nowMs);
-  const expiration = m.expiration_time === null ? '-' : `${formatMinute(m.expiration_time)}${rel ? ` ${rel}` : ''}`;
-  return [m.ticker, m.status, m.category ?? '-', formatMinute(m.close_time), expiration, m.title];
+  const expiration = m.expiration_time === null ? '-' : `${formatShort(m.expiration_time, nowMs)}${rel ? ` ${rel}` : ''}`;
+  return [m.ticker, m.status, m.category ?? '-', formatShort(m.close_time, nowMs), expiration, m.title];
 }
 
 // ---- the card of `show` ----

@@ -61,7 +61,7 @@ export function truncate(text: string, width: number): string {
     out += ch;
     used += w;
   }
-  return out + ELLIPSIS;
+  return out.replace(/\s+$/, '') + ELLIPSIS;
 }
 
 function pad(text: string, width: number, align: 'left' | 'right'): string {

@@ -67,3 +67,16 @@ export function formatDuration(ms: number): string {
   }
   return formatSpan(ms);
 }
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Table form, 12 columns at most: `Nov 29 10:15` within the current UTC year, else `2027-01-05`; `-` when absent. */
+export function formatShort(iso: string | null | undefined, nowMs: number): string {
+  const ms = parse(iso);
+  if (ms === null) return '-';
+  const d = new Date(ms);
+  if (d.getUTCFullYear() !== new Date(nowMs).getUTCFullYear()) return d.toISOString().slice(0, 10);
+  const hh = String(d.getUTCHours()).padStart(2, '0');
+  const mm = String(d.getUTCMinutes()).padStart(2, '0');
+  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, '0')} ${hh}:${mm}`;
+}
