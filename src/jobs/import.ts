@@ -164,10 +164,12 @@ export async function* splitRecords(chunks: AsyncIterable<string | Buffer>): Asy
   if (mode === 'array') fail('the array is not closed (a truncated file?)');
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
   const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') return `unknown field ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `field ${path} is missing`;
+  const top = issue.path[0];
+  const present = typeof value === 'object' && value !== null && top !== undefined && Object.hasOwn(value, top);
+  if (issue.code === 'invalid_type' && issue.path.length === 1 && !present) return `field ${path} is missing`;
   return `field ${path}: ${issue.message}`;
 }
 
@@ -187,7 +189,7 @@ export function checkRecord(record: RawRecord): RecordCheck {
     return { ok: true, market: value as Market };
   }
   const ticker = typeof (value as { ticker?: unknown }).ticker === 'string' ? ` (ticker ${(value as { ticker: string }).ticker})` : '';
-  return { ok: false, problem: `record ${record.position}${ticker}: ${describeIssue(parsed.error.issues[0]!)}` };
+  return { ok: false, problem: `record ${record.position}${ticker}: ${describeIssue(parsed.error.issues[0]!, value)}` };
 }
 
 export interface ValidationResult {

@@ -156,7 +156,7 @@ describe('market cache resilience', () => {
     const cn = await cacheNats(server.url);
     const cr = cacheRedis();
     // Small pulls keep the cache behind the publisher, so the restart cuts into undelivered messages.
-    const cache = createMarketCache({ redis: cr, nats: cn, env, batchSize: 5, checkIntervalMs: 200, logger: { debug() {}, info: (o, m) => console.log(Date.now(), m, o), warn: (o, m) => console.log(Date.now(), m, o), error: (o, m) => console.log(m, o) } });
+    const cache = createMarketCache({ redis: cr, nats: cn, env, batchSize: 5, checkIntervalMs: 200, logger: process.env.CLIENT_TEST_VERBOSE ? { debug() {}, info: (o, m) => console.log(Date.now(), m, o), warn: (o, m) => console.log(Date.now(), m, o), error: (o, m) => console.log(m, o) } : undefined });
     cleanups.push(async () => cr.disconnect(), () => cn.close(), () => cache.close());
     const reports = watch(cache);
     await cache.start(); // no stream yet: ready at once, follows from the first message
