@@ -23,20 +23,20 @@ import { decodeEvent, type Decoded } from './decode.js';
 import { CacheClosedError } from './errors.js';
 import { checkSubscribable } from './subscribable.js';
 import { createJournalFollower, isStreamNotFound, type FollowHandle, type FollowNotice, type JournalFollower, type JournalMessage, type PullSettings } from './journal-follower.js';
-import { marketAfter, MarketLedger, transitionOf, verdict } from './ledger.js';
+import { DEFAULT_MAX_TOMBSTONES, marketAfter, MarketLedger, transitionOf, verdict } from './ledger.js';
 import { Listeners } from './listeners.js';
 import {
   checkEnv,
   DEFAULT_BATCH_SIZE,
   DEFAULT_CHECK_INTERVAL_MS,
+  DEFAULT_CHUNK_SIZE,
   DEFAULT_MAX_BUFFERED,
   DEFAULT_PULL_EXPIRES_MS,
   DEFAULT_ROLLBACK_SAMPLE,
   positiveInt,
   type MarketCacheOptions,
 } from './options.js';
-import { createMarketReader, DEFAULT_CHUNK_SIZE, type MarketReader, type VersionedMarket } from './reads.js';
-import { DEFAULT_MAX_TOMBSTONES } from './ledger.js';
+import { createVersionedReader, type VersionedMarket, type VersionedReader } from './versioned-reads.js';
 import { DEFAULT_BACKOFF_MAX_MS, DEFAULT_BACKOFF_MIN_MS, retrying, type BackoffOptions } from './retry.js';
 import type {
   CacheMetrics,
@@ -114,6 +114,8 @@ interface Lookups {
 }
 
 const NO_LOOKUPS: Lookups = { read: new Map(), reasons: new Map() };
+/** Messages applied before the loop yields to the event loop. */
+const APPLY_BATCH = 2000;
 /** Tickers whose versions the rollback check compares, besides a fixed sample. */
 const RECENT_TICKERS = 32;
 
@@ -131,7 +133,7 @@ class MarketCacheImpl implements MarketCache {
   private readonly env: string;
   private readonly redis: Redis;
   private readonly logger: Logger;
-  private readonly reader: MarketReader;
+  private readonly reader: VersionedReader;
   private readonly follower: JournalFollower;
   private readonly ledger: MarketLedger;
   private readonly pull: PullSettings;
@@ -176,6 +178,7 @@ class MarketCacheImpl implements MarketCache {
     consumerResets: 0,
     lagMessages: 0,
     lagMs: 0,
+    bufferedPeak: 0,
     lastWarmMs: 0,
   };
 
@@ -196,7 +199,7 @@ class MarketCacheImpl implements MarketCache {
     this.maxBuffered = positiveInt('maxBuffered', options.maxBuffered, DEFAULT_MAX_BUFFERED);
     this.checkIntervalMs = positiveInt('checkIntervalMs', options.checkIntervalMs, DEFAULT_CHECK_INTERVAL_MS);
     this.backoff = { minMs: options.backoff?.minMs ?? DEFAULT_BACKOFF_MIN_MS, maxMs: options.backoff?.maxMs ?? DEFAULT_BACKOFF_MAX_MS };
-    this.reader = createMarketReader(options.redis, this.env, positiveInt('chunkSize', options.chunkSize, DEFAULT_CHUNK_SIZE));
+    this.reader = createVersionedReader(options.redis, this.env, positiveInt('chunkSize', options.chunkSize, DEFAULT_CHUNK_SIZE));
     this.ledger = new MarketLedger(positiveInt('maxTombstones', options.maxTombstones, DEFAULT_MAX_TOMBSTONES));
     this.follower = createJournalFollower(options.nats, options.stream ?? defaultStreamName(this.env), changesSubject(this.env));
     this.ready = this.readyDeferred.promise;
@@ -350,9 +353,15 @@ class MarketCacheImpl implements MarketCache {
     return new Promise((resolve) => signal.addEventListener('abort', () => resolve(null), { once: true }));
   }
 
+  /** Moves to a new status, unless the cache was closed meanwhile. */
+  private enter(state: Exclude<CacheStatus, 'closed' | 'idle'>): void {
+    this.closing.signal.throwIfAborted();
+    this.state = state;
+  }
+
   private async handOff(reason: RewarmReason | null): Promise<void> {
     const first = !this.warmed;
-    this.state = first ? 'warming' : 'rewarming';
+    this.enter(first ? 'warming' : 'rewarming');
     const signal = this.closing.signal;
     for (;;) {
       const started = performance.now();
@@ -363,6 +372,7 @@ class MarketCacheImpl implements MarketCache {
       let after: string | null = null;
       await this.retry('reading the markets from Redis', async () => {
         for await (const chunk of this.reader.scan(after)) {
+          signal.throwIfAborted();
           this.ledger.installSnapshot(chunk, seen, changes);
           after = chunk[chunk.length - 1]!.ticker;
         }
@@ -397,7 +407,7 @@ class MarketCacheImpl implements MarketCache {
     const gen = ++this.generation;
     this.generationAbort = new AbortController();
     const signal = AbortSignal.any([this.closing.signal, this.generationAbort.signal]);
-    this.state = 'following';
+    this.enter('following');
     if (streamMissing) this.logger.info({ env: this.env }, 'the change stream does not exist yet; the cache follows it once the first sync creates it');
     this.progress(streamMissing);
     let quiet = false;
@@ -446,13 +456,17 @@ class MarketCacheImpl implements MarketCache {
     this.counters.eventsReceived++;
     if (m.seq > this.received) this.received = m.seq;
     this.queue.push(m);
+    if (this.queue.length > this.counters.bufferedPeak) this.counters.bufferedPeak = this.queue.length;
     if (this.queue.length > this.maxBuffered) {
       this.raise('buffer_overflow');
       return;
     }
     this.draining ??= this.drain(gen)
       .catch((err: unknown) => {
-        if (!this.generationAbort.signal.aborted) this.report(err, 'applying journal events');
+        if (this.generationAbort.signal.aborted || this.closing.signal.aborted) return;
+        // Not a retry that was cut short: the position can no longer be trusted.
+        this.report(err, 'applying journal events failed; re-warming');
+        this.raise('consumer_lost');
       })
       .finally(() => {
         this.draining = null;
@@ -477,9 +491,11 @@ class MarketCacheImpl implements MarketCache {
     // Yield first so a burst of delivered messages is handled as one batch.
     await new Promise((resolve) => setImmediate(resolve));
     while (this.queue.length > 0 && gen === this.generation && this.troubleReason === null) {
-      const batch = this.queue;
-      this.queue = [];
+      const batch = this.queue.length <= APPLY_BATCH ? this.queue : this.queue.slice(0, APPLY_BATCH);
+      this.queue = batch === this.queue ? [] : this.queue.slice(APPLY_BATCH);
       await this.processBatch(batch, gen);
+      // Let deliveries, timers and the application run between batches of a large backlog.
+      if (this.queue.length > 0) await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
@@ -524,7 +540,7 @@ class MarketCacheImpl implements MarketCache {
     this.counters.rewarmsTickers++;
     this.counters.rewarmedTickers += tickers.length;
     const signal = AbortSignal.any([this.closing.signal, this.generationAbort.signal]);
-    return this.retry('reading tickers back from Redis', () => this.reader.readVersioned(tickers), signal);
+    return this.retry('reading tickers back from Redis', () => this.reader.read(tickers), signal);
   }
 
   /** A stream sequence was skipped: lost events on an exclusive stream; on a shared one, only if the stream was truncated past us. */

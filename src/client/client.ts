@@ -1,17 +1,23 @@
 import type { Market } from '../core/market.js';
-import { checkEnv, positiveInt, type SecmasterClientOptions } from './options.js';
-import { createMarketReader, DEFAULT_CHUNK_SIZE, DEFAULT_SEARCH_LIMIT } from './reads.js';
+import { MarketReader } from '../store/reader.js';
+import { checkEnv, DEFAULT_CHUNK_SIZE, positiveInt, type SecmasterClientOptions } from './options.js';
 import { checkSubscribable } from './subscribable.js';
+
+/** @defaultValue 50 */
+export const DEFAULT_SEARCH_LIMIT = 50;
 
 export interface SearchOptions {
   /**
    * Most markets returned.
-   * @defaultValue 50
+   * @defaultValue {@link DEFAULT_SEARCH_LIMIT}
    */
   limit?: number;
 }
 
-/** Reads markets straight from Redis; every call is a round trip (use the cache for hot paths). */
+/**
+ * Reads markets straight from Redis; every call is a round trip (a connector's hot path should
+ * use the cache). Redis failures reject with the store's `StoreError` (`code` `STORE`).
+ */
 export interface SecmasterClient {
   readonly env: string;
   get(ticker: string): Promise<Market | undefined>;
@@ -27,29 +33,36 @@ export interface SecmasterClient {
    */
   expiringWithin(ms: number): Promise<Market[]>;
   /**
-   * Markets matching every word of `query` (a word matches the words of a market that it starts:
-   * ticker, title, subtitles, event ticker, category), the ticker itself first, then in ticker order.
+   * Markets where every word of `query` starts a word of the ticker, title, subtitles, event
+   * ticker or category; ranked as `secmaster search` ranks them (exact ticker first).
    */
   search(query: string, options?: SearchOptions): Promise<Market[]>;
   /** The seed's connector check against Redis; see `checkSubscribable`. */
   assertSubscribable(ticker: string): Promise<Market>;
 }
 
+/** A thin layer over the store's `MarketReader` (shared with the CLI), returning whole Markets. */
 export function createSecmasterClient(options: SecmasterClientOptions): SecmasterClient {
   const env = checkEnv(options.env);
-  const reader = createMarketReader(options.redis, env, positiveInt('chunkSize', options.chunkSize, DEFAULT_CHUNK_SIZE));
+  const reader = new MarketReader(options.redis, env, { chunkSize: positiveInt('chunkSize', options.chunkSize, DEFAULT_CHUNK_SIZE) });
+  /** Markets of `tickers` in the order given, leaving out those removed meanwhile. */
+  const inOrder = async (tickers: readonly string[]): Promise<Market[]> => {
+    const found = await reader.getMany(tickers);
+    return tickers.flatMap((t) => found.get(t) ?? []);
+  };
   return {
     env,
-    get: (ticker) => reader.get(ticker),
+    get: async (ticker) => (await reader.get(ticker)) ?? undefined,
     getMany: (tickers) => reader.getMany(tickers),
     async *getAll() {
-      for await (const chunk of reader.scan()) {
-        for (const v of chunk) if (v.market !== null) yield v.market;
-      }
+      for await (const page of reader.scan()) yield* page;
     },
-    byCategory: (category) => reader.byCategory(category),
-    expiringWithin: (ms) => reader.expiringWithin(ms),
-    search: (query, searchOptions) => reader.search(query, searchOptions?.limit ?? DEFAULT_SEARCH_LIMIT),
+    byCategory: async (category) => inOrder(await reader.byCategory(category)),
+    expiringWithin: async (ms) => inOrder((await reader.expiringWithin(ms)).map((e) => e.ticker)),
+    search: async (query, searchOptions) => {
+      const limit = positiveInt('limit', searchOptions?.limit, DEFAULT_SEARCH_LIMIT);
+      return inOrder((await reader.search(query, { limit })).hits.map((h) => h.market.ticker));
+    },
     async assertSubscribable(ticker) {
       return checkSubscribable(ticker, await reader.get(ticker));
     },

@@ -66,3 +66,7 @@ export function isMarketNotFound(err: unknown): err is MarketNotFoundError {
 export function isMarketNotActive(err: unknown): err is MarketNotActiveError {
   return err instanceof SecmasterClientError && err.code === 'MARKET_NOT_ACTIVE';
 }
+
+export function isSecmasterClientError(err: unknown): err is SecmasterClientError {
+  return err instanceof SecmasterClientError;
+}

@@ -4,7 +4,7 @@
  */
 import type { ChangeEvent } from '../core/events.js';
 import type { Market } from '../core/market.js';
-import type { VersionedMarket } from './reads.js';
+import type { VersionedMarket } from './versioned-reads.js';
 import type { ChangeCause, MarketState, MarketTransition, RewarmChange } from './types.js';
 
 /** Removed tickers remembered with their version (so a late copy of an older event is recognised without a read). @defaultValue 100000 */

@@ -5,6 +5,8 @@ import type { Logger } from '../core/logger.js';
 import { ClientConfigError } from './errors.js';
 import type { BackoffOptions } from './retry.js';
 
+/** Tickers per Redis round trip when reading many markets. @defaultValue 1000 */
+export const DEFAULT_CHUNK_SIZE = 1000;
 /** JetStream pull batch of the cache's consumer. @defaultValue 1000 */
 export const DEFAULT_BATCH_SIZE = 1000;
 /** @defaultValue 5 s */
@@ -23,7 +25,7 @@ export interface SecmasterClientOptions {
   env: string;
   /**
    * Tickers per Redis round trip when reading many markets.
-   * @defaultValue 1000
+   * @defaultValue {@link DEFAULT_CHUNK_SIZE}
    */
   chunkSize?: number;
 }

@@ -19,7 +19,7 @@ export type RewarmReason =
   | 'stream_truncated'
   /** The stream was deleted and created again (its sequence started over). */
   | 'stream_recreated'
-  /** The JetStream consumer stopped and could not resume where it was. */
+  /** The JetStream consumer stopped and could not resume where it was (or applying events failed unexpectedly). */
   | 'consumer_lost'
   /** More events arrived than `maxBuffered` while the cache could not apply them (Redis unreachable during a re-warm). */
   | 'buffer_overflow'
@@ -82,7 +82,7 @@ export interface CacheMetrics {
   /** Re-reads of single tickers (version gaps, unknown tickers) and how many tickers they read. */
   rewarmsTickers: number;
   rewarmedTickers: number;
-  /** Full re-warms after the first warm (stream gaps, truncation, recreation, rollback, overflow). */
+  /** Full re-warms (stream gaps, truncation, recreation, rollback, overflow), including warms started over because the stream changed during them. */
   rewarmsFull: number;
   /** Times the JetStream ordered consumer was recreated (server restart, missed heartbeats); each is checked for gaps. */
   consumerResets: number;
@@ -92,6 +92,8 @@ export interface CacheMetrics {
   lagMs: number;
   /** Messages received but not yet processed. */
   buffered: number;
+  /** The most messages ever waiting at once (compare with `maxBuffered`). */
+  bufferedPeak: number;
   /** Duration of the last full warm (Redis read and install), in ms. */
   lastWarmMs: number;
 }

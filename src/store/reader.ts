@@ -650,10 +650,10 @@ export class MarketReader {
   }
 
   /**
-   * Tickers matching the filter, soonest expiration first (then ticker; markets without an
-   * expiration last). Answered from the indexes: category SET, expiring ZSET, the internal index
-   * for statuses, the search index for events and series; Market JSON is only read for markets
-   * that are not in the expiring ZSET (settled, or without expiration), and only their head.
+   * Tickers matching the filter, soonest expiration first (to the second, then ticker; markets
+   * without an expiration last). Answered from the indexes: category SET, expiring ZSET, the
+   * internal index for statuses, the search index for events and series; Market JSON is only read
+   * for markets that are not in the expiring ZSET (settled, or without expiration), and only its head.
    */
   async select(filter: MarketFilter, options: SelectOptions = {}): Promise<string[]> {
     const now = options.now ?? new Date();
@@ -704,16 +704,17 @@ export class MarketReader {
     if (candidates === null) for await (const page of this.tickers()) await sortScores(page);
     else await sortScores([...candidates]);
 
-    scored.sort((a, b) => a.score - b.score || (a.ticker < b.ticker ? -1 : a.ticker > b.ticker ? 1 : 0));
-    const out = scored.slice(0, Math.min(scored.length, limit)).map((s) => s.ticker);
-    if (out.length >= limit || unscored.length === 0) return out;
-    const heads = (await this.heads(unscored)).filter((h): h is MarketHead => h !== null);
-    heads.sort(compareByExpiration);
-    for (const h of heads) {
-      if (out.length >= limit) break;
-      out.push(h.ticker);
+    // Markets outside the expiring ZSET (settled, or without expiration) join in by their own
+    // expiration, cut to seconds like the ZSET's scores.
+    for (let i = 0; i < unscored.length; i += this.chunk) {
+      for (const h of await this.heads(unscored.slice(i, i + this.chunk))) {
+        if (h === null) continue;
+        const ms = h.expiration_time === null ? Number.NaN : Date.parse(h.expiration_time);
+        scored.push({ ticker: h.ticker, score: Number.isNaN(ms) ? Number.POSITIVE_INFINITY : Math.floor(ms / 1000) });
+      }
     }
-    return out;
+    scored.sort((a, b) => (a.score !== b.score ? (a.score < b.score ? -1 : 1) : a.ticker < b.ticker ? -1 : a.ticker > b.ticker ? 1 : 0));
+    return scored.slice(0, Math.min(scored.length, limit)).map((s) => s.ticker);
   }
 
   // ---- search ----

@@ -21,7 +21,7 @@ import {
 } from '../../src/client/index.js';
 import { changesSubject, eventId, keys } from '../../src/core/keys.js';
 import { connectNatsForTest, connectRedis, dropEnv, NATS_URL, readStream, testEnv } from '../helpers/services.js';
-import { cacheNats, cacheRedis, cacheVsRedis, startSyncHarness, type SyncHarness } from './client-harness.js';
+import { cacheNats, cacheRedis, cacheVsRedis, startSyncHarness, testLogger, type SyncHarness } from './client-harness.js';
 import { createRng } from '../../src/sim/rng.js';
 
 let redis: Redis;
@@ -68,7 +68,7 @@ async function setup(syncs = 1): Promise<Fixture> {
   }
   const cr = cacheRedis();
   const cn = await cacheNats(NATS_URL);
-  const cache = createMarketCache({ redis: cr, nats: cn, env });
+  const cache = createMarketCache({ redis: cr, nats: cn, env, logger: testLogger() });
   cleanups.push(async () => {
     await cache.close();
     cr.disconnect();

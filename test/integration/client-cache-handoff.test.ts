@@ -12,7 +12,7 @@ import { createRng } from '../../src/sim/rng.js';
 import { connectNatsForTest, connectRedis, dropEnv, NATS_URL, testEnv } from '../helpers/services.js';
 import { cacheNats, cacheRedis, cacheVsRedis, startSyncHarness } from './client-harness.js';
 
-const SEEDS = Array.from({ length: 10 }, (_, i) => 1000 + i * 7919);
+const SEEDS = Array.from({ length: 20 }, (_, i) => 1000 + i * 7919);
 
 let redis: Redis;
 let nc: NatsConnection;
@@ -41,7 +41,11 @@ describe('market cache hand-off', () => {
       warn: (obj: object, msg?: string) => log.push(`warn ${msg} ${JSON.stringify(obj)}`),
       error: (obj: object, msg?: string) => log.push(`error ${msg} ${JSON.stringify(obj)}`),
     };
-    const cache = createMarketCache({ redis: cacheRedisConn, nats: cacheNc, env, checkIntervalMs: 200, logger });
+    // Small chunks stretch the warm over many round trips, so commits land in the middle of it;
+    // small pulls make the consumer lag behind the publisher.
+    const chunkSize = rng.pick([5, 50, 1000]);
+    const batchSize = rng.pick([1, 20, 1000]);
+    const cache = createMarketCache({ redis: cacheRedisConn, nats: cacheNc, env, checkIntervalMs: 200, chunkSize, batchSize, logger });
     const lastApplied = new Map<string, number>();
     const outOfOrder: string[] = [];
     const rewarms: RewarmReport[] = [];
@@ -77,7 +81,7 @@ describe('market cache hand-off', () => {
       expect(m.rewarmsFull).toBe(0);
       expect(m.eventsMalformed).toBe(0);
       expect(rewarms.filter((r) => r.reason === 'version_gap')).toEqual([]);
-      if (process.env.CLIENT_TEST_VERBOSE) console.log(JSON.stringify({ seed, startDuring, startDelayMs, ...m }));
+      if (process.env.CLIENT_TEST_VERBOSE) console.log(JSON.stringify({ seed, startDuring, startDelayMs, chunkSize, batchSize, ...m }));
     } finally {
       await cache.close();
       cacheRedisConn.disconnect();

@@ -20,6 +20,7 @@ import {
   startNatsServer,
   startSyncHarness,
   startTcpProxy,
+  testLogger,
   waitFor,
   type SyncHarness,
 } from './client-harness.js';
@@ -75,7 +76,7 @@ describe('market cache resilience', () => {
     const cr = cacheRedis(proxy.port);
     await cr.ping();
     const cn = await cacheNats(NATS_URL);
-    const cache = createMarketCache({ redis: cr, nats: cn, env });
+    const cache = createMarketCache({ redis: cr, nats: cn, env, logger: testLogger() });
     cleanups.push(() => proxy.close(), async () => cr.disconnect(), () => cn.close(), () => cache.close());
     const reports = watch(cache);
 
@@ -103,7 +104,7 @@ describe('market cache resilience', () => {
     const cn = await cacheNats(`nats://127.0.0.1:${proxy.port}`);
     const cr = cacheRedis();
     // One message per pull: while the connection is held, JetStream has handed out at most one.
-    const cache = createMarketCache({ redis: cr, nats: cn, env, batchSize: 1 });
+    const cache = createMarketCache({ redis: cr, nats: cn, env, batchSize: 1, logger: testLogger() });
     cleanups.push(() => proxy.close(), async () => cr.disconnect(), () => cn.close(), () => cache.close());
     const reports = watch(cache);
     await cache.start();
@@ -129,7 +130,7 @@ describe('market cache resilience', () => {
     expect((await harness.sync('full')).error).toBeUndefined();
     const cn = await cacheNats(NATS_URL);
     const cr = cacheRedis();
-    const cache = createMarketCache({ redis: cr, nats: cn, env, checkIntervalMs: 100 });
+    const cache = createMarketCache({ redis: cr, nats: cn, env, checkIntervalMs: 100, logger: testLogger() });
     cleanups.push(async () => cr.disconnect(), () => cn.close(), () => cache.close());
     const reports = watch(cache);
     await cache.start();
@@ -156,25 +157,25 @@ describe('market cache resilience', () => {
     const cn = await cacheNats(server.url);
     const cr = cacheRedis();
     // Small pulls keep the cache behind the publisher, so the restart cuts into undelivered messages.
-    const cache = createMarketCache({ redis: cr, nats: cn, env, batchSize: 5, checkIntervalMs: 200, logger: process.env.CLIENT_TEST_VERBOSE ? { debug() {}, info: (o, m) => console.log(Date.now(), m, o), warn: (o, m) => console.log(Date.now(), m, o), error: (o, m) => console.log(m, o) } : undefined });
+    const cache = createMarketCache({ redis: cr, nats: cn, env, batchSize: 5, checkIntervalMs: 200, logger: testLogger() });
     cleanups.push(async () => cr.disconnect(), () => cn.close(), () => cache.close());
     const reports = watch(cache);
     await cache.start(); // no stream yet: ready at once, follows from the first message
 
     const firstSync = harness.sync('full'); // about a thousand events
-    await waitFor('the cache to be mid-stream', () => cache.metrics().position >= 100, 30_000);
+    await waitFor('the cache to be mid-stream', () => cache.metrics().position >= 100, 45_000);
     await server.stop();
     const stoppedAt = cache.metrics().position;
     await sleep(300);
     await server.start();
-    await firstSync; // may have failed to publish: the next sync re-publishes its outbox first
+    const first = await firstSync; // may have failed to publish: the next sync re-publishes its outbox first
     const jsm = await jetstreamManager(syncNc, { timeout: 1000, checkAPI: false });
     await waitFor('JetStream to answer the syncs again', () => jsm.streams.info(defaultStreamName(env)).then(() => true, () => false));
     await syncAtLeast(harness, 20, 5);
     await cache.catchUp();
 
     const m = cache.metrics();
-    expect(stoppedAt, 'the restart came before the cache had everything').toBeLessThan(m.position);
+    expect(stoppedAt, 'the restart came before the cache had the first sync').toBeLessThan(first.report.added);
     expect(await cacheVsRedis(cache, redis, env)).toEqual([]);
     expect(m.consumerResets).toBeGreaterThanOrEqual(1);
     expect(m.rewarmsFull).toBe(0);
@@ -190,7 +191,7 @@ describe('market cache resilience', () => {
     const cr = cacheRedis(proxy.port);
     await cr.ping();
     const cn = await cacheNats(NATS_URL);
-    const cache = createMarketCache({ redis: cr, nats: cn, env, backoff: { minMs: 20, maxMs: 200 } });
+    const cache = createMarketCache({ redis: cr, nats: cn, env, backoff: { minMs: 20, maxMs: 200 }, logger: testLogger() });
     cleanups.push(() => proxy.close(), async () => cr.disconnect(), () => cn.close(), () => cache.close());
     const reports = watch(cache);
     const errors: string[] = [];
@@ -224,5 +225,25 @@ describe('market cache resilience', () => {
     expect(reports.map((r) => [r.scope, r.reason])).toEqual([['all', 'redis_rollback']]);
     expect(cache.get(first)).toEqual(older);
     expect(await cacheVsRedis(cache, redis, env)).toEqual([]);
+  });
+
+  it('close() during the warm rejects ready with CacheClosedError and releases everything', async () => {
+    const env = testEnv('ccr');
+    const proxy = await startTcpProxy(REDIS_PORT);
+    const cr = cacheRedis(proxy.port);
+    await cr.ping();
+    const cn = await cacheNats(NATS_URL);
+    cleanups.push(() => proxy.close(), async () => cr.disconnect(), () => cn.close(), () => dropEnv(redis, nc, env));
+    const cache = createMarketCache({ redis: cr, nats: cn, env, logger: testLogger() });
+    proxy.pause(); // the warm hangs on Redis
+    const started = cache.start();
+    await waitFor('the warm to begin', () => cache.status === 'warming');
+    const t0 = Date.now();
+    await cache.close();
+    expect(Date.now() - t0).toBeLessThan(2000);
+    await expect(started).rejects.toMatchObject({ name: 'CacheClosedError', code: 'CACHE_CLOSED' });
+    await expect(cache.start()).rejects.toMatchObject({ code: 'CACHE_CLOSED' });
+    expect(cache.status).toBe('closed');
+    proxy.resume();
   });
 });

@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { decodeIndexEntry } from '../../src/core/index-entry.js';
 import { changesSubject, defaultStreamName, keys } from '../../src/core/keys.js';
-import { silentLogger } from '../../src/core/logger.js';
+import { silentLogger, type Logger } from '../../src/core/logger.js';
 import type { Market } from '../../src/core/market.js';
 import type { SyncMode } from '../../src/core/report.js';
 import { runSync, type SyncOutcome } from '../../src/jobs/sync.js';
@@ -111,6 +111,13 @@ export async function cacheVsRedis(cache: MarketCache, redis: Redis, env: string
   for (const market of cache.values()) if (!expected.has(market.ticker)) problems.push(`${market.ticker}: in the cache, not in Redis`);
   if (cache.size !== expected.size) problems.push(`size: cache ${cache.size}, Redis ${expected.size}`);
   return problems;
+}
+
+/** Silent, unless CLIENT_TEST_VERBOSE is set: then the cache's log goes to the console. */
+export function testLogger(): Logger {
+  if (!process.env.CLIENT_TEST_VERBOSE) return silentLogger;
+  const line = (level: string) => (obj: object, msg?: string): void => console.log(new Date().toISOString(), level, msg, JSON.stringify(obj));
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
 }
 
 // ---- connections ----
