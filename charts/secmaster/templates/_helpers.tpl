@@ -112,7 +112,7 @@ Usage: include "secmaster.needsSecret" (dict "root" $ "serve" false)
 */}}
 {{- define "secmaster.needsSecret" -}}
 {{- $v := .root.Values }}
-{{- if or (and $v.kalshi.signRequests (not .serve)) (not $v.redis.url) (ne $v.nats.auth "none") (and .serve $v.serve.auth.enabled) }}true{{ end }}
+{{- if or $v.kalshi.signRequests (not $v.redis.url) (ne $v.nats.auth "none") (and .serve $v.serve.auth.enabled) }}true{{ end }}
 {{- end }}
 
 {{/*
@@ -122,7 +122,7 @@ Usage: include "secmaster.credentialFiles" (dict "root" $ "serve" false) | fromY
 {{- define "secmaster.credentialFiles" -}}
 {{- $v := .root.Values }}
 {{- $keys := $v.secrets.keys }}
-{{- if and $v.kalshi.signRequests (not .serve) }}
+{{- if $v.kalshi.signRequests }}
 - key: {{ $keys.kalshiPrivateKey }}
   path: kalshi-private-key.pem
 {{- end }}
@@ -160,8 +160,7 @@ Usage: include "secmaster.env" (dict "root" $ "serve" false)
 {{- $dir := include "secmaster.credentialsDir" . -}}
 - name: SECMASTER_ENV
   value: {{ $v.config.env | quote }}
-{{- /* serve reads the cache only: it gets no Kalshi settings or credentials. */}}
-{{- if not .serve }}
+{{- /* serve needs Kalshi too: POST /v1/sync runs a sync. */}}
 {{- with $v.config.kalshiApiUrl }}
 - name: KALSHI_API_URL
   value: {{ . | quote }}
@@ -170,8 +169,7 @@ Usage: include "secmaster.env" (dict "root" $ "serve" false)
 - name: KALSHI_READ_RATE
   value: {{ $v.config.kalshiReadRate | toString | quote }}
 {{- end }}
-{{- end }}
-{{- if and $v.kalshi.signRequests (not .serve) }}
+{{- if $v.kalshi.signRequests }}
 - name: KALSHI_API_KEY_ID
   valueFrom:
     secretKeyRef:
