@@ -22,6 +22,8 @@ export async function startConnector(websocket: Websocket, tickers: readonly str
     onSettled: (m) => websocket.unsubscribe(m.ticker), // seed: unsubscribe from settled markets
     onRemoved: (ticker) => websocket.unsubscribe(ticker),
   });
+  // Typed listeners: the event is narrowed to its type.
+  cache.on('market_settled', (event) => console.info(`${event.ticker} settled: ${event.result ?? 'no result'}`));
   for (const ticker of tickers) {
     try {
       websocket.subscribe(guard.subscribe(ticker).ticker);

@@ -1,15 +1,15 @@
 import type { Market } from '../core/market.js';
 import { MarketReader } from '../store/reader.js';
-import { checkEnv, DEFAULT_CHUNK_SIZE, positiveInt, type SecmasterClientOptions } from './options.js';
+import { checkEnv, DEFAULT_CLIENT_CHUNK_SIZE, positiveInt, type SecmasterClientOptions } from './options.js';
 import { checkSubscribable } from './subscribable.js';
 
 /** @defaultValue 50 */
-export const DEFAULT_SEARCH_LIMIT = 50;
+export const DEFAULT_CLIENT_SEARCH_LIMIT = 50;
 
 export interface SearchOptions {
   /**
    * Most markets returned.
-   * @defaultValue {@link DEFAULT_SEARCH_LIMIT}
+   * @defaultValue {@link DEFAULT_CLIENT_SEARCH_LIMIT}
    */
   limit?: number;
 }
@@ -44,7 +44,7 @@ export interface SecmasterClient {
 /** A thin layer over the store's `MarketReader` (shared with the CLI), returning whole Markets. */
 export function createSecmasterClient(options: SecmasterClientOptions): SecmasterClient {
   const env = checkEnv(options.env);
-  const reader = new MarketReader(options.redis, env, { chunkSize: positiveInt('chunkSize', options.chunkSize, DEFAULT_CHUNK_SIZE) });
+  const reader = new MarketReader(options.redis, env, { chunkSize: positiveInt('chunkSize', options.chunkSize, DEFAULT_CLIENT_CHUNK_SIZE) });
   /** Markets of `tickers` in the order given, leaving out those removed meanwhile. */
   const inOrder = async (tickers: readonly string[]): Promise<Market[]> => {
     const found = await reader.getMany(tickers);
@@ -60,7 +60,7 @@ export function createSecmasterClient(options: SecmasterClientOptions): Secmaste
     byCategory: async (category) => inOrder(await reader.byCategory(category)),
     expiringWithin: async (ms) => inOrder((await reader.expiringWithin(ms)).map((e) => e.ticker)),
     search: async (query, searchOptions) => {
-      const limit = positiveInt('limit', searchOptions?.limit, DEFAULT_SEARCH_LIMIT);
+      const limit = positiveInt('limit', searchOptions?.limit, DEFAULT_CLIENT_SEARCH_LIMIT);
       return inOrder((await reader.search(query, { limit })).hits.map((h) => h.market.ticker));
     },
     async assertSubscribable(ticker) {

@@ -5,7 +5,7 @@
  */
 export type { ChangeEvent, ChangeType, MarketAddedEvent, MarketRemovedEvent, MarketSettledEvent, MarketUpdatedEvent, RemovalReason } from '../core/events.js';
 export type { Market, MarketStatus, SettlementResult } from '../core/market.js';
-export { createSecmasterClient, DEFAULT_SEARCH_LIMIT, type SearchOptions, type SecmasterClient } from './client.js';
+export { createSecmasterClient, DEFAULT_CLIENT_SEARCH_LIMIT, type SearchOptions, type SecmasterClient } from './client.js';
 export { createMarketCache, type MarketCache } from './cache.js';
 export { createConnectorGuard, type ConnectorGuard, type ConnectorGuardHandlers } from './guard.js';
 export { checkSubscribable } from './subscribable.js';
@@ -21,11 +21,11 @@ export {
   type ClientErrorCode,
 } from './errors.js';
 export {
-  DEFAULT_BATCH_SIZE,
-  DEFAULT_CHECK_INTERVAL_MS,
-  DEFAULT_CHUNK_SIZE,
-  DEFAULT_MAX_BUFFERED,
-  DEFAULT_PULL_EXPIRES_MS,
+  DEFAULT_CACHE_BATCH_SIZE,
+  DEFAULT_CACHE_CHECK_INTERVAL_MS,
+  DEFAULT_CLIENT_CHUNK_SIZE,
+  DEFAULT_CACHE_MAX_BUFFERED,
+  DEFAULT_CACHE_PULL_EXPIRES_MS,
   type MarketCacheOptions,
   type SecmasterClientOptions,
 } from './options.js';
@@ -33,7 +33,7 @@ export { DEFAULT_MAX_TOMBSTONES } from './ledger.js';
 export { DEFAULT_BACKOFF_MAX_MS, DEFAULT_BACKOFF_MIN_MS, type BackoffOptions } from './retry.js';
 export type {
   CacheMetrics,
-  CacheStatus,
+  MarketCacheStatus,
   ChangeCause,
   ChangeEventOf,
   ChangeListener,

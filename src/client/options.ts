@@ -6,17 +6,17 @@ import { ClientConfigError } from './errors.js';
 import type { BackoffOptions } from './retry.js';
 
 /** Tickers per Redis round trip when reading many markets. @defaultValue 1000 */
-export const DEFAULT_CHUNK_SIZE = 1000;
+export const DEFAULT_CLIENT_CHUNK_SIZE = 1000;
 /** JetStream pull batch of the cache's consumer. @defaultValue 1000 */
-export const DEFAULT_BATCH_SIZE = 1000;
+export const DEFAULT_CACHE_BATCH_SIZE = 1000;
 /** @defaultValue 5 s */
-export const DEFAULT_PULL_EXPIRES_MS = 5000;
+export const DEFAULT_CACHE_PULL_EXPIRES_MS = 5000;
 /** @defaultValue 100000 */
-export const DEFAULT_MAX_BUFFERED = 100_000;
+export const DEFAULT_CACHE_MAX_BUFFERED = 100_000;
 /** @defaultValue 15 s */
-export const DEFAULT_CHECK_INTERVAL_MS = 15_000;
+export const DEFAULT_CACHE_CHECK_INTERVAL_MS = 15_000;
 /** Held versions compared with Redis after a Redis reconnect. @defaultValue 64 */
-export const DEFAULT_ROLLBACK_SAMPLE = 64;
+export const DEFAULT_CACHE_ROLLBACK_SAMPLE = 64;
 
 export interface SecmasterClientOptions {
   /** An ioredis client; the secmaster client never closes it. */
@@ -25,7 +25,7 @@ export interface SecmasterClientOptions {
   env: string;
   /**
    * Tickers per Redis round trip when reading many markets.
-   * @defaultValue {@link DEFAULT_CHUNK_SIZE}
+   * @defaultValue {@link DEFAULT_CLIENT_CHUNK_SIZE}
    */
   chunkSize?: number;
 }
@@ -45,24 +45,24 @@ export interface MarketCacheOptions extends SecmasterClientOptions {
   logger?: Logger;
   /**
    * Messages per JetStream pull request.
-   * @defaultValue {@link DEFAULT_BATCH_SIZE}
+   * @defaultValue {@link DEFAULT_CACHE_BATCH_SIZE}
    */
   batchSize?: number;
   /**
    * Lifetime of a JetStream pull request. After a NATS server restart the consumer is checked and
    * recreated within about this time (nats.js waits this long between checks), so keep it short.
-   * @defaultValue {@link DEFAULT_PULL_EXPIRES_MS}
+   * @defaultValue {@link DEFAULT_CACHE_PULL_EXPIRES_MS}
    */
   pullExpiresMs?: number;
   /**
    * Messages received but not yet applied (while a Redis read is retried) before the cache gives
    * up on the stream position and re-warms everything once Redis answers again; bounds memory.
-   * @defaultValue {@link DEFAULT_MAX_BUFFERED}
+   * @defaultValue {@link DEFAULT_CACHE_MAX_BUFFERED}
    */
   maxBuffered?: number;
   /**
    * How often the stream's state is checked (recreated, truncated past the cache, lag).
-   * @defaultValue {@link DEFAULT_CHECK_INTERVAL_MS}
+   * @defaultValue {@link DEFAULT_CACHE_CHECK_INTERVAL_MS}
    */
   checkIntervalMs?: number;
   /**

@@ -63,10 +63,10 @@ export interface RewarmReport {
   durationMs: number;
 }
 
-export type CacheStatus = 'idle' | 'warming' | 'following' | 'rewarming' | 'closed';
+export type MarketCacheStatus = 'idle' | 'warming' | 'following' | 'rewarming' | 'closed';
 
 export interface CacheMetrics {
-  status: CacheStatus;
+  status: MarketCacheStatus;
   /** Markets held (removed tickers not counted). */
   size: number;
   /** Stream sequence of the last journal message processed; 0 before any. */
@@ -97,6 +97,9 @@ export interface CacheMetrics {
   /** Duration of the last full warm (Redis read and install), in ms. */
   lastWarmMs: number;
 }
+
+/** The counting part of `CacheMetrics`, kept by the cache as it goes. */
+export type CacheCounters = Omit<CacheMetrics, 'status' | 'size' | 'position' | 'buffered'>;
 
 export type Unsubscribe = () => void;
 

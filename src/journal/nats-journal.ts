@@ -83,8 +83,8 @@ export class NatsChangeJournal {
     const s = this.stream;
     try {
       const info = await this.jsm.streams.info(s.name).catch((err: unknown) => {
-        if (err instanceof JetStreamApiError && err.code === 404) return null;
-        if (err instanceof Error && /not found/i.test(err.message)) return null;
+        // JetStream answers 404 (error code 10059) for a stream that does not exist yet.
+        if (err instanceof JetStreamApiError && err.status === 404) return null;
         throw err;
       });
       if (info === null) {
