@@ -28,8 +28,22 @@ say "Kalshi simulator at $URL ($MARKETS generated markets + the real captures); 
 say "secmaster sync $ENV --mode full"
 node dist/cli/main.js sync "$ENV" --mode full
 
+say "A connector (src/examples/connector.ts) warms its cache and follows 5 active sports markets"
+connlog=$(mktemp)
+node dist/examples/connector.js "$ENV" --category Sports --max 5 --seconds 20 >"$connlog" 2>&1 &
+conn=$!
+trap 'kill $sim $conn 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do grep -q 'cache ready' "$connlog" && break; sleep 0.1; done
+cat "$connlog"
+
 say "Markets move through their lifecycle (open, pause, close, determine, settle, new listings)"
-curl -fsS -X POST "$ADMIN/_sim/step?n=60&seed=11" | head -c 600; echo
+curl -fsS -X POST "$ADMIN/_sim/step?n=400&seed=11" | head -c 600; echo ' ...'
+# Settle one of the connector's markets, so it has something to unsubscribe from.
+followed=$(sed -n 's/.*SUBSCRIBE \([^ ]*\) (active).*/\1/p' "$connlog" | head -n 1)
+if [ -n "$followed" ]; then
+  curl -fsS -X POST "$ADMIN/_sim/markets/$followed/determine?result=yes" >/dev/null || true
+  curl -fsS -X POST "$ADMIN/_sim/markets/$followed/settle" >/dev/null || true
+fi
 sleep 1.1
 
 say "secmaster sync $ENV --mode incremental"
@@ -45,6 +59,11 @@ say "ZRANGEBYSCORE $ENV:secmaster:markets:expiring 0 $((NOW + 86400)) (first 5 o
 redis-cli --raw ZRANGEBYSCORE "$ENV:secmaster:markets:expiring" 0 $((NOW + 86400)) LIMIT 0 5
 say "GET $ENV:secmaster:last_sync"
 redis-cli --raw GET "$ENV:secmaster:last_sync"
+say "What the connector saw of the incremental sync"
+sleep 1
+kill -INT $conn 2>/dev/null || true
+wait $conn 2>/dev/null || true
+sed -n '6,$p' "$connlog"
 say "The last events on $ENV.secmaster.changes (market bodies left out)"
 node scripts/show-events.mjs "$ENV" 8
 say "Done. Try: node dist/cli/main.js --help   (the simulator stops with this script)"
