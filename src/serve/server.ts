@@ -146,7 +146,7 @@ export function createSecmasterServer(options: ServeOptions): SecmasterServer {
   const metrics = createServeMetrics();
   const shutdown = new AbortController();
   const running = new Set<Promise<unknown>>();
-  /** ENVs seen by this server, so /metrics can report their last runs when no list was configured. */
+  /** ENVs configured or synced through this server: /metrics reports their last runs. */
   const seen = new Set<string>(options.envs ?? []);
 
   const envConfig = (env: string): Config => {
@@ -154,9 +154,7 @@ export function createSecmasterServer(options: ServeOptions): SecmasterServer {
       throw new HttpError(404, 'not_found', `ENV ${env} is not served here (served: ${options.envs.join(', ')})`);
     }
     try {
-      const config = options.configFor(env);
-      seen.add(env);
-      return config;
+      return options.configFor(env);
     } catch (err) {
       if (err instanceof SecmasterError) throw new HttpError(400, 'bad_request', err.message);
       throw err;
@@ -176,6 +174,8 @@ export function createSecmasterServer(options: ServeOptions): SecmasterServer {
       throw new HttpError(400, 'bad_request', `mode must be ${SYNC_MODES.join(' or ')}, not "${mode ?? ''}"`);
     }
     const config = envConfig(env);
+    // Only ENVs synced here (or configured) get their runs on /metrics: an anonymous GET must not grow that list.
+    seen.add(env);
     logger.info({ env, mode }, 'sync requested over HTTP');
     const run = options.runSync(config, mode as SyncMode, shutdown.signal);
     running.add(run);

@@ -6,6 +6,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { categorySlug } from '../../src/core/keys.js';
+import { searchTerms, words } from '../../src/core/search.js';
 import type { Market } from '../../src/core/market.js';
 import type { KalshiSimulator } from '../../src/sim/server.js';
 import { connectNatsForTest, connectRedis, dropEnv, readStream, runCli, sentences, testEnv } from '../helpers/services.js';
@@ -210,6 +211,30 @@ describe('search', () => {
     }
     const inTitle = found.map((x) => words(x.title).some((w) => w.startsWith(word.slice(0, 4).toLowerCase())));
     expect(inTitle.indexOf(false) === -1 || inTitle.slice(inTitle.indexOf(false)).every((v) => !v)).toBe(true);
+  });
+
+  it('finds exactly the markets whose terms every word prefixes (checked against every market)', async () => {
+    const all = [...markets.values()];
+    const some = all.find((m) => m.event_ticker !== null && m.title.split(' ').length > 4)!;
+    const titleWord = words(some.title).find((w) => w.length >= 5)!;
+    const queries = [
+      titleWord.slice(0, 3),
+      `${titleWord} ${words(some.category ?? 'x')[0]}`,
+      some.event_ticker!.slice(0, some.event_ticker!.indexOf('-') + 4),
+      // "kx" + word: Kalshi's series prefix is implied.
+      words(some.ticker)[0]!.slice(2, 7),
+    ];
+    for (const query of queries) {
+      const qw = [...new Set(words(query))];
+      const expected = all
+        .filter((m) => qw.every((w) => searchTerms(m).some((t) => t.startsWith(w) || (!w.startsWith('kx') && t.startsWith(`kx${w}`)))))
+        .map((m) => m.ticker)
+        .sort();
+      expect(expected.length, query).toBeGreaterThan(0);
+      expect(expected.length, query).toBeLessThan(1000);
+      const res = await cli(['search', env, query, '--limit', '0']);
+      expect(tickersOf(res.stdout).sort(), query).toEqual(expected);
+    }
   });
 
   it('prints a table with a count, limits, and says when nothing matches', async () => {

@@ -35,9 +35,10 @@ export function outputMode(flags: OutputFlags, io: CliIo): OutputMode {
   return io.stdout.isTTY ? 'table' : 'json';
 }
 
+/** The terminal's width; else COLUMNS; else 120. */
 export function terminalWidth(io: CliIo): number {
-  const columns = io.stdout.columns;
-  return typeof columns === 'number' && columns > 40 ? columns : 120;
+  const columns = io.stdout.columns ?? Number(io.env.COLUMNS);
+  return typeof columns === 'number' && Number.isFinite(columns) && columns > 40 ? columns : 120;
 }
 
 /** `--limit`: a whole number, 0 for no limit. */

@@ -1,7 +1,7 @@
 import { DeliverPolicy, jetstream, type OrderedConsumerOptions } from '@nats-io/jetstream';
 import type { CommandModule } from 'yargs';
 import { parseDuration } from '../../core/duration.js';
-import { UsageError } from '../../core/errors.js';
+import { JournalError, UsageError } from '../../core/errors.js';
 import { CHANGE_TYPES, type ChangeEvent, type ChangeType } from '../../core/events.js';
 import { changesSubject } from '../../core/keys.js';
 import { createLogger } from '../../obs/logger.js';
@@ -85,6 +85,7 @@ export function watchCommand(ctx: CommandContext): CommandModule<object, WatchAr
         ctx.io.signal.addEventListener('abort', stop, { once: true });
         logger.info({ stream: config.stream.name, subject: changesSubject(config.env), from: description }, 'watching the change journal; Ctrl-C to stop');
         let shown = 0;
+        let done = false;
         try {
           for await (const m of messages) {
             const body = m.string();
@@ -99,13 +100,21 @@ export function watchCommand(ctx: CommandContext): CommandModule<object, WatchAr
             if (!matches(event.ticker)) continue;
             await out.line(argv.json ? body : formatEvent(event));
             shown++;
-            if (argv.count !== undefined && shown >= argv.count) break;
+            if (argv.count !== undefined && shown >= argv.count) {
+              done = true;
+              break;
+            }
           }
         } catch (err) {
           if (!(err instanceof OutputClosed)) throw err;
+          done = true;
         } finally {
           ctx.io.signal.removeEventListener('abort', stop);
           stop();
+        }
+        if (!done && !ctx.io.signal.aborted) {
+          // The consumer ended without being asked to: NATS went away for good.
+          throw new JournalError(`the change journal stopped delivering (${journal.nc.isClosed() ? 'the NATS connection closed' : 'the consumer ended'}); run watch again`);
         }
         ctx.exitCode = 0;
       } finally {
