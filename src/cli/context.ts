@@ -6,6 +6,8 @@ import { UsageError, ConfigError } from '../core/errors.js';
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream;
+  /** For `import -`. @defaultValue process.stdin */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   /** Aborted on SIGTERM / SIGINT. */
   signal: AbortSignal;

@@ -15,6 +15,7 @@ for (const sig of ['SIGTERM', 'SIGINT'] as const) {
 const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
+  stdin: process.stdin,
   env: process.env,
   signal: controller.signal,
 });

@@ -3,6 +3,15 @@ import type { MarketStatus } from './market.js';
 export type SyncMode = 'full' | 'incremental';
 export const SYNC_MODES: readonly SyncMode[] = ['full', 'incremental'];
 
+/** What wrote to the cache: a sync of either mode, or `secmaster import`. */
+export type RunKind = SyncMode | 'import';
+
+/** The part of a run report the store needs to file it. */
+export interface RunRecord {
+  mode: RunKind;
+  status: 'success' | 'skipped' | 'failed';
+}
+
 export type SkipReason = 'locked' | 'exchange_closed';
 
 /** Milliseconds spent in each stage of a run. */

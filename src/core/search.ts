@@ -10,7 +10,7 @@ export function words(text: string): string[] {
 
 /**
  * The search terms of a market: the distinct words of its ticker (also whole), title, yes/no
- * subtitles, event ticker and category. Each term has a SET of tickers in Redis, and all terms
+ * subtitles, event ticker, series ticker and category. Each term has a SET of tickers in Redis, and all terms
  * sit in one lexicographic ZSET, so a query word is expanded to the terms it prefixes.
  */
 export function searchTerms(market: Market | null): string[] {
@@ -22,6 +22,7 @@ export function searchTerms(market: Market | null): string[] {
     typeof raw.yes_sub_title === 'string' ? raw.yes_sub_title : '',
     typeof raw.no_sub_title === 'string' ? raw.no_sub_title : '',
     market.event_ticker ?? '',
+    market.series_ticker ?? '',
     market.category ?? '',
   ];
   const terms = new Set<string>([market.ticker.toLowerCase()]);

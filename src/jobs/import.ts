@@ -22,7 +22,6 @@ import { isLive } from '../core/index-entry.js';
 import type { Logger } from '../core/logger.js';
 import type { Market } from '../core/market.js';
 import { exceedsRemovalGuard, planRemoval, planUpsert, type MarketWrite, type PlanContext, type RemovalGuard } from '../core/plan.js';
-import type { SyncMode, SyncReport } from '../core/report.js';
 import { formatUtc } from '../core/time.js';
 import type { NatsChangeJournal } from '../journal/nats-journal.js';
 import type { RedisMarketStore } from '../store/redis-store.js';
@@ -333,10 +332,6 @@ async function* markets(chunks: AsyncIterable<string | Buffer>): AsyncGenerator<
   if (batch.length > 0) yield batch;
 }
 
-/** Deletes `last_sync` when it holds the empty placeholder an import committed into an ENV that had none. */
-const CLEAR_PLACEHOLDER = `if redis.call('GET', KEYS[1]) == '' then return redis.call('DEL', KEYS[1]) end
-return 0`;
-
 /** Runs an import; throws BadInputError (nothing written), GuardRefusedError, StoreError or JournalError. */
 export async function runImport(deps: ImportDeps, options: ImportOptions, input: ImportSource): Promise<ImportReport> {
   const now = deps.now ?? (() => new Date());
@@ -448,19 +443,17 @@ export async function runImport(deps: ImportDeps, options: ImportOptions, input:
     const writes = report.added + report.updated + report.settled + report.removed;
     if (!options.dryRun && lockToken !== null) {
       if (writes > 0) {
-        const lastSync = await store.redis.get(store.keys.lastSync);
         report.finished_at = formatUtc(now().getTime());
         await store.commit({
           lockToken,
           syncId,
           // The runs HASH is keyed by this string; `import` sits next to `full` and `incremental`.
-          mode: IMPORT_MODE as SyncMode,
-          // An import is not a sync: last_sync keeps its value (the commit always sets it).
-          lastSync: lastSync ?? '',
+          mode: IMPORT_MODE,
+          // An import is not a sync: last_sync keeps its value.
+          lastSync: '',
           watermark: null,
-          report: report as unknown as SyncReport,
+          report,
         });
-        if (lastSync === null) await store.redis.eval(CLEAR_PLACEHOLDER, 1, store.keys.lastSync);
         logger.info({ sync_id: syncId, added: report.added, updated: report.updated, settled: report.settled, removed: report.removed }, 'import committed');
         if (options.publish) {
           const drained = await drainOutbox(store, deps.journal!, logger, options.signal);
@@ -473,7 +466,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions, input:
       }
       report.finished_at = formatUtc(now().getTime());
       report.duration_ms = Math.round(now().getTime() - started.getTime());
-      await store.recordRun(report as unknown as SyncReport);
+      await store.recordRun(report);
     }
     report.finished_at = formatUtc(now().getTime());
     report.duration_ms = Math.round(now().getTime() - started.getTime());

@@ -4,7 +4,7 @@ import { decodeIndexEntry, encodeIndexEntry, type IndexEntry } from '../core/ind
 import { keys as keysFor, type Keys } from '../core/keys.js';
 import type { Market, MarketStatus } from '../core/market.js';
 import type { MarketWrite } from '../core/plan.js';
-import type { SyncMode, SyncReport } from '../core/report.js';
+import type { RunKind, RunRecord, SyncMode, SyncReport } from '../core/report.js';
 import { LockLostError, StoreError } from '../core/errors.js';
 import { COMMIT, RELEASE_LOCK, RENEW_LOCK } from './scripts.js';
 
@@ -37,12 +37,12 @@ function storeError(what: string, err: unknown): StoreError {
 export interface CommitMeta {
   lockToken: string;
   syncId: string;
-  mode: SyncMode;
-  /** RFC 3339, becomes `last_sync`. */
+  mode: RunKind;
+  /** RFC 3339, becomes `last_sync`; '' leaves it as it is. */
   lastSync: string;
   /** Unix seconds for the incremental watermark; null leaves it. */
   watermark: number | null;
-  report: SyncReport;
+  report: RunRecord;
 }
 
 /** What a staged write did to each index, kept so a later sighting of the ticker can revert it. */
@@ -327,7 +327,7 @@ export class RedisMarketStore {
 
   // ---- run reports ----
 
-  async recordRun(report: SyncReport): Promise<void> {
+  async recordRun(report: RunRecord): Promise<void> {
     const pipe = this.redis.multi().hset(this.keys.runs, report.mode, JSON.stringify(report));
     if (report.status === 'success') pipe.hset(this.keys.lastSuccess, report.mode, JSON.stringify(report));
     this.roundTrips++;

@@ -27,7 +27,7 @@ return 0`;
  * KEYS: 1 lock, 2 markets, 3 index, 4 expiring, 5 categories registry, 6 tickers ZSET,
  *       7 search terms ZSET, 8 outbox list, 9 outbox events of this sync, 10 last_sync,
  *       11 watermark, 12 runs, 13 runs:success, 14 set of staging sync ids
- * ARGV: 1 token, 2 sync id, 3 last_sync value, 4 watermark ('' = leave), 5 mode, 6 report JSON,
+ * ARGV: 1 token, 2 sync id, 3 last_sync value ('' = leave), 4 watermark ('' = leave), 5 mode, 6 report JSON,
  *       7 staging prefix `{ENV}:secmaster:stage:{sync_id}:`, 8 by_category key prefix,
  *       9 search term key prefix
  * Returns the number of tickers in the outbox of this sync.
@@ -165,7 +165,7 @@ if redis.call('EXISTS', S .. 'events') == 1 then
   redis.call('RENAME', S .. 'events', KEYS[9])
   redis.call('RPUSH', KEYS[8], ARGV[2])
 end
-redis.call('SET', KEYS[10], ARGV[3])
+if ARGV[3] ~= '' then redis.call('SET', KEYS[10], ARGV[3]) end
 if ARGV[4] ~= '' then redis.call('SET', KEYS[11], ARGV[4]) end
 redis.call('HSET', KEYS[12], ARGV[5], ARGV[6])
 redis.call('HSET', KEYS[13], ARGV[5], ARGV[6])

@@ -23,7 +23,7 @@ describe('the commit operation a write becomes (no server)', () => {
       t: 'climate-and-weather',
       n: 'Climate and Weather',
       s: Date.parse('2026-12-01T00:00:00Z') / 1000,
-      wa: ['and', 'climate', 'it', 'kxtest', 'kxtest-1', 'rain', 'weather', 'will'],
+      wa: ['and', 'climate', 'it', 'kxt', 'kxtest', 'kxtest-1', 'rain', 'weather', 'will'],
     });
   });
 
@@ -40,6 +40,6 @@ describe('the commit operation a write becomes (no server)', () => {
     const entry = { version: 3, state: 'active' as const, fingerprint: fingerprint(m), settledEpoch: null };
     const encoded = encodeOp(planRemoval(ctx, entry, m, m.ticker, 'delisted'));
     expect(encoded).not.toContain('null');
-    expect(JSON.parse(encoded)).toEqual({ d: true, f: 'climate-and-weather', wr: ['and', 'climate', 'it', 'kxtest', 'kxtest-1', 'rain', 'weather', 'will'] });
+    expect(JSON.parse(encoded)).toEqual({ d: true, f: 'climate-and-weather', wr: ['and', 'climate', 'it', 'kxt', 'kxtest', 'kxtest-1', 'rain', 'weather', 'will'] });
   });
 });

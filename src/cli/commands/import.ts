@@ -31,7 +31,7 @@ export function importArgs(first: string | undefined, second: string | undefined
 }
 
 function stdinOf(io: CliIo): NodeJS.ReadableStream & { isTTY?: boolean } {
-  return (io as CliIo & { stdin?: NodeJS.ReadableStream & { isTTY?: boolean } }).stdin ?? process.stdin;
+  return io.stdin ?? process.stdin;
 }
 
 export function importCommand(ctx: CommandContext): CommandModule<object, ImportArgs> {
