@@ -4,36 +4,18 @@
  * usual environment variables.
  */
 import { resolveConfig } from '../cli/context.js';
-import { openJournal, openKalshi, openRedis, openStore } from '../cli/runtime.js';
+import { runConfiguredSync } from '../cli/run-sync.js';
+import { openRedis } from '../cli/runtime.js';
 import type { SyncMode } from '../core/report.js';
-import { runSync } from '../jobs/sync.js';
 import { createLogger } from '../obs/logger.js';
 
 const [env, mode] = process.argv.slice(2) as [string, SyncMode];
 const config = resolveConfig({ env }, process.env);
 const logger = createLogger('warn');
 const redis = await openRedis(config.redisUrl);
-const store = openStore(redis, config.env);
-const source = await openKalshi(config, logger);
-const journal = await openJournal(config, logger);
 const t0 = performance.now();
-const { report, error } = await runSync(
-  { source, store, journal, logger },
-  {
-    env: config.env,
-    mode,
-    dryRun: false,
-    mveFilter: config.kalshi.mveFilter,
-    lockTtlMs: config.sync.lockTtlMs,
-    overlapSeconds: config.sync.overlapSeconds,
-    retentionSeconds: config.sync.retentionSeconds,
-    removalGuard: { maxShare: config.sync.maxRemoveShare, allowance: config.sync.removeAllowance },
-    skipOutsideTradingHours: false,
-  },
-);
+const { report, error, store } = await runConfiguredSync(config, redis, logger, { mode });
 const wallSeconds = (performance.now() - t0) / 1000;
-await journal.close();
-await source.close();
 await redis.quit();
 process.stdout.write(
   `${JSON.stringify({

@@ -5,13 +5,12 @@ import type { Config } from '../../config.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { SyncMode } from '../../core/report.js';
-import { runSync, type SyncOutcome } from '../../jobs/sync.js';
+import type { SyncOutcome } from '../../jobs/sync.js';
 import { createLogger } from '../../obs/logger.js';
-import { pushRunMetrics } from '../../obs/metrics.js';
 import { createSecmasterServer } from '../../serve/server.js';
-import { RedisMarketStore } from '../../store/redis-store.js';
 import { resolveConfig, type CommandContext } from '../context.js';
-import { openJournal, openKalshi, openRedis } from '../runtime.js';
+import { runConfiguredSync } from '../run-sync.js';
+import { openRedis } from '../runtime.js';
 
 interface ServeArgs {
   envs?: string[];
@@ -48,55 +47,8 @@ export async function loadServeToken(env: NodeJS.ProcessEnv): Promise<string> {
 
 /** A sync as `secmaster sync` runs it, sharing the server's Redis connection. */
 async function syncInProcess(config: Config, mode: SyncMode, signal: AbortSignal, deps: { redis: Redis; logger: Logger }): Promise<SyncOutcome> {
-  const { redis, logger } = deps;
-  const store = new RedisMarketStore(redis, config.env);
-  const closers: (() => Promise<unknown>)[] = [];
-  try {
-    const source = await openKalshi(config, logger);
-    closers.push(() => source.close());
-    const journal = await openJournal(config, logger);
-    closers.push(() => journal.close());
-    const lastSuccess = config.pushgatewayUrl ? (await store.lastRuns()).success[mode] : undefined;
-    const outcome = await runSync(
-      { source, store, journal, logger },
-      {
-        env: config.env,
-        mode,
-        dryRun: false,
-        mveFilter: config.kalshi.mveFilter,
-        lockTtlMs: config.sync.lockTtlMs,
-        overlapSeconds: config.sync.overlapSeconds,
-        retentionSeconds: config.sync.retentionSeconds,
-        removalGuard: { maxShare: config.sync.maxRemoveShare, allowance: config.sync.removeAllowance },
-        skipOutsideTradingHours: config.sync.skipOutsideTradingHours,
-        signal,
-      },
-    );
-    if (config.pushgatewayUrl) {
-      await pushRunMetrics({
-        url: config.pushgatewayUrl,
-        report: outcome.report,
-        logger,
-        lastSuccessUnixSeconds: lastSuccess ? Date.parse(lastSuccess.finished_at) / 1000 : null,
-      });
-    }
-    return outcome;
-  } catch (err) {
-    // Opening Kalshi or NATS failed before the run started: report it like a failed run.
-    const message = err instanceof Error ? err.message : String(err);
-    const now = new Date().toISOString();
-    return {
-      error: err,
-      report: {
-        env: config.env, mode, sync_id: '', status: 'failed', dry_run: false, started_at: now, finished_at: now, duration_ms: 0,
-        total: 0, added: 0, updated: 0, removed: 0, settled: 0, unchanged: 0, invalid: 0, pages: 0, requests: 0, retries: 0,
-        rate_limited: 0, events_published: 0, outbox_pending: 0, stages_ms: { fetch: 0, plan: 0, write: 0, publish: 0 },
-        error: { code: (err as { code?: string }).code ?? 'INTERNAL', message },
-      },
-    };
-  } finally {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
-  }
+  const { report, error } = await runConfiguredSync(config, deps.redis, deps.logger, { mode, signal });
+  return error === undefined ? { report } : { report, error };
 }
 
 export function serveCommand(ctx: CommandContext): CommandModule<object, ServeArgs> {

@@ -2,12 +2,12 @@ import type { CommandModule } from 'yargs';
 import type { Config } from '../../config.js';
 import { UsageError } from '../../core/errors.js';
 import type { SyncMode } from '../../core/report.js';
-import { runSync, type SyncOutcome } from '../../jobs/sync.js';
+import type { SyncOutcome } from '../../jobs/sync.js';
 import { createLogger } from '../../obs/logger.js';
-import { pushRunMetrics } from '../../obs/metrics.js';
 import { println, resolveConfig, type CommandContext } from '../context.js';
 import { sentenceFor } from '../errors.js';
-import { openJournal, openKalshi, openRedis, openStore } from '../runtime.js';
+import { runConfiguredSync } from '../run-sync.js';
+import { openRedis } from '../runtime.js';
 
 interface SyncArgs {
   env?: string;
@@ -42,40 +42,15 @@ async function runSyncCommand(ctx: CommandContext, config: Config, mode: SyncMod
   const logger = createLogger(config.logLevel, ctx.io.stderr);
   const redis = await openRedis(config.redisUrl);
   let outcome: SyncOutcome;
-  const closers: (() => Promise<unknown>)[] = [async () => redis.quit().catch(() => redis.disconnect())];
   try {
-    const store = openStore(redis, config.env);
-    const source = await openKalshi(config, logger);
-    closers.push(() => source.close());
-    const journal = dryRun ? null : await openJournal(config, logger);
-    if (journal) closers.push(() => journal.close());
-    const lastSuccess = config.pushgatewayUrl ? (await store.lastRuns()).success[mode] : undefined;
-    outcome = await runSync(
-      { source, store, journal, logger },
-      {
-        env: config.env,
-        mode,
-        dryRun,
-        mveFilter: config.kalshi.mveFilter,
-        lockTtlMs: config.sync.lockTtlMs,
-        overlapSeconds: config.sync.overlapSeconds,
-        retentionSeconds: config.sync.retentionSeconds,
-        removalGuard: { maxShare: config.sync.maxRemoveShare, allowance: config.sync.removeAllowance },
-        skipOutsideTradingHours: config.sync.skipOutsideTradingHours,
-        signal: ctx.io.signal,
-        crashAfterCommit: ctx.io.env.SECMASTER_FAULT === 'crash-after-commit',
-      },
-    );
-    if (config.pushgatewayUrl && !dryRun) {
-      await pushRunMetrics({
-        url: config.pushgatewayUrl,
-        report: outcome.report,
-        logger,
-        lastSuccessUnixSeconds: lastSuccess ? Date.parse(lastSuccess.finished_at) / 1000 : null,
-      });
-    }
+    outcome = await runConfiguredSync(config, redis, logger, {
+      mode,
+      dryRun,
+      signal: ctx.io.signal,
+      crashAfterCommit: ctx.io.env.SECMASTER_FAULT === 'crash-after-commit',
+    });
   } finally {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
+    await redis.quit().catch(() => redis.disconnect());
   }
   println(ctx.io.stdout, JSON.stringify(outcome.report));
   if (outcome.error === undefined) return 0;
@@ -83,4 +58,3 @@ async function runSyncCommand(ctx: CommandContext, config: Config, mode: SyncMod
   println(ctx.io.stderr, sentence);
   return exitCode;
 }
-
