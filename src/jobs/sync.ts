@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { fingerprint } from '../core/diff.js';
 import { AbortedError, GuardRefusedError, LockLostError, SecmasterError } from '../core/errors.js';
-import { isLive, type IndexEntry } from '../core/index-entry.js';
+import { isLive, type IndexEntry, type IndexState } from '../core/index-entry.js';
 import type { KalshiMarketRecord } from '../core/kalshi.js';
 import type { Logger } from '../core/logger.js';
-import type { Market } from '../core/market.js';
+import type { Market, MarketStatus } from '../core/market.js';
 import { normalizeMarket } from '../core/normalize.js';
 import {
   exceedsRemovalGuard,
@@ -20,7 +20,7 @@ import type { MarketQuery, MarketSource, MveFilter } from '../core/ports.js';
 import type { StageDurations, SyncMode, SyncReport } from '../core/report.js';
 import { epochSeconds, formatUtc } from '../core/time.js';
 import type { NatsChangeJournal } from '../journal/nats-journal.js';
-import { RedisMarketStore } from '../store/redis-store.js';
+import type { RedisMarketStore } from '../store/redis-store.js';
 import { CategoryResolver } from './categories.js';
 import { drainOutbox } from './outbox.js';
 
@@ -93,6 +93,8 @@ class SyncRun {
   private readonly index = new Map<string, IndexEntry>();
   /** Tickers seen this run -> the kind of write staged for them (null: unchanged). */
   private readonly seen = new Map<string, WriteKind | null>();
+  /** Index state each staged write leaves its ticker in (for the cache counts; no re-read). */
+  private readonly written = new Map<string, IndexState>();
   /** Tickers Kalshi listed but sent malformed: neither changed nor absent. */
   private readonly malformed = new Set<string>();
   private readonly ctx: PlanContext;
@@ -268,12 +270,9 @@ class SyncRun {
       // whatever the earlier one staged is reverted first.
       const before = this.seen.get(market.ticker);
       if (before !== undefined && before !== null) unstage.push(market.ticker);
-      if (unchanged) {
+      if (unchanged || (action === 'archive' && !isLive(entry))) {
         this.seen.set(market.ticker, null);
-        continue;
-      }
-      if (action === 'archive' && !isLive(entry)) {
-        this.seen.set(market.ticker, null);
+        this.written.delete(market.ticker);
         continue;
       }
       candidates.push({ market, entry, action });
@@ -292,6 +291,7 @@ class SyncRun {
       if (write === null) continue;
       writes.push(write);
       this.seen.set(market.ticker, write.kind);
+      this.written.set(market.ticker, write.index.state);
     }
     this.stages.plan += performance.now() - t1;
     await this.stage(writes, unstage);
@@ -365,7 +365,10 @@ class SyncRun {
       const writes = chunk.map(({ ticker, reason }) =>
         planRemoval(this.ctx, this.index.get(ticker)!, previous.get(ticker) ?? null, ticker, reason),
       );
-      for (const w of writes) this.seen.set(w.ticker, 'removed');
+      for (const w of writes) {
+        this.seen.set(w.ticker, 'removed');
+        this.written.set(w.ticker, 'removed');
+      }
       await this.stage(writes);
     }
   }
@@ -405,21 +408,17 @@ class SyncRun {
     }
   }
 
-  private applyToIndex(): Record<'active' | 'closed' | 'settled', number> {
-    const counts = { active: 0, closed: 0, settled: 0 };
-    for (const [ticker, entry] of this.index) {
-      const kind = this.seen.get(ticker);
-      if (kind === 'removed') continue;
-      if (kind !== undefined && kind !== null) continue;
-      if (isLive(entry)) counts[entry.state as 'active' | 'closed' | 'settled']++;
-    }
+  /** Markets in the cache by status after this run: the loaded index with the run's writes applied. */
+  private cacheCounts(): Record<MarketStatus, number> {
+    const counts: Record<MarketStatus, number> = { active: 0, closed: 0, settled: 0 };
+    const count = (state: IndexState | undefined) => {
+      if (state !== undefined && state !== 'removed') counts[state]++;
+    };
+    for (const [ticker, entry] of this.index) if (!this.written.has(ticker)) count(entry.state);
+    // A dry run writes nothing: the cache stays as loaded.
+    if (!this.options.dryRun) for (const state of this.written.values()) count(state);
+    else for (const ticker of this.written.keys()) count(this.index.get(ticker)?.state);
     return counts;
-  }
-
-  private async cacheCounts(): Promise<Record<'active' | 'closed' | 'settled', number>> {
-    if (this.options.dryRun || !this.committed) return this.applyToIndex();
-    const index = await this.deps.store.loadIndex();
-    return RedisMarketStore.countByStatus(index);
   }
 
   private stamp(): void {
@@ -435,7 +434,7 @@ class SyncRun {
   }
 
   private async finish(): Promise<SyncOutcome> {
-    this.report.cache_by_status = await this.cacheCounts();
+    this.report.cache_by_status = this.cacheCounts();
     if (!this.options.dryRun) this.report.outbox_pending = await this.deps.store.outboxSize();
     this.stamp();
     if (!this.options.dryRun) await this.deps.store.recordRun(this.report);

@@ -113,6 +113,9 @@ describe('full sync against the simulator', () => {
     const res = await sync('full');
     expect(res.code, res.stderr).toBe(0);
     expect(summary(res.stdout)).toMatchObject({ added: 0, updated: 2, settled: 1, removed: 1 });
+    const counts = { active: 0, closed: 0, settled: 0 };
+    for (const json of Object.values(await redis.hgetall(`${env}:secmaster:markets`))) counts[(JSON.parse(json) as Market).status]++;
+    expect(summary(res.stdout).cache_by_status).toEqual(counts);
 
     const events = (await readStream(nc, env)).slice(firstSync);
     const byTicker = new Map(events.map((e) => [e.body.ticker as string, e.body]));
