@@ -30,6 +30,15 @@ afterEach(async () => {
 const sync = (mode: 'full' | 'incremental', extra: Record<string, string> = {}, options: Parameters<typeof runCli>[2] = {}) =>
   runCli(['sync', env, '--mode', mode], cliEnv(sim, extra), options);
 
+/** Waits until a run of this ENV holds the lock (it has started for real). */
+async function lockTaken(): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if ((await redis.exists(`${env}:secmaster:lock`)) === 1) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('no sync took the lock within 10 s');
+}
+
 function activeTickers(): string[] {
   return sim.catalogue
     .liveEntries()
@@ -83,7 +92,7 @@ describe('one sync per ENV at a time', () => {
   it('a second run while the first holds the lock exits 0 with skipped: locked', async () => {
     sim.setOptions({ latencyMs: 150 });
     const first = sync('full');
-    await new Promise((r) => setTimeout(r, 400));
+    await lockTaken();
     const second = await sync('incremental');
     expect(second.code, second.stderr).toBe(0);
     expect(summary(second.stdout)).toMatchObject({ status: 'skipped', skipped: 'locked', added: 0 });
@@ -134,7 +143,8 @@ describe('crash consistency', () => {
     sim.setOptions({ latencyMs: 300 });
     let pid = 0;
     const running = sync('full', {}, { onSpawn: (p) => (pid = p) });
-    await new Promise((r) => setTimeout(r, 900));
+    await lockTaken();
+    await new Promise((r) => setTimeout(r, 300)); // into the walk
     process.kill(pid, 'SIGTERM');
     const res = await running;
     expect(res.code).toBe(1);
