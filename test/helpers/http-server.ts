@@ -1,3 +1,6 @@
+import { afterEach } from 'vitest';
+import type { MarketSource } from '../../src/core/ports.js';
+import { createKalshiClient, type KalshiClientOptions } from '../../src/kalshi/index.js';
 /**
  * A tiny purpose-built HTTP server on port 0 for adapter tests (undici's own habit: real sockets,
  * no mocks), plus the Kalshi wire fixtures such a server hands out and a logger that records.
@@ -138,4 +141,24 @@ export function recordingLogger(): { logger: Logger; entries: LogEntry[] } {
     entries.push({ level, obj, msg });
   };
   return { logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, entries };
+}
+
+/**
+ * A Kalshi client on a port-0 test server for each test, both closed after it (registers an
+ * `afterEach`). `defaults` are the client options of the file; a test's own options win.
+ */
+export function kalshiClientFixture(defaults: KalshiClientOptions = {}): (handler: Handler, options?: KalshiClientOptions) => Promise<{ server: TestServer; client: MarketSource }> {
+  let server: TestServer | undefined;
+  let client: MarketSource | undefined;
+  afterEach(async () => {
+    await client?.close();
+    await server?.close();
+    client = undefined;
+    server = undefined;
+  });
+  return async (handler, options = {}) => {
+    server = await startServer(handler);
+    client = createKalshiClient({ baseUrl: server.baseUrl, ...defaults, ...options });
+    return { server, client };
+  };
 }

@@ -1,23 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MarketPage, MarketSource } from '../../src/core/ports.js';
-import { createKalshiClient, type KalshiClientOptions } from '../../src/kalshi/index.js';
-import { kalshiMarket, sendJson, startServer, type Handler, type TestServer } from '../helpers/http-server.js';
+import { kalshiMarket, sendJson } from '../helpers/http-server.js';
+import { kalshiClientFixture } from '../helpers/http-server.js';
 
-let server: TestServer | undefined;
-let client: MarketSource | undefined;
 
-afterEach(async () => {
-  await client?.close();
-  await server?.close();
-  client = undefined;
-  server = undefined;
-});
-
-async function setup(handler: Handler, options: KalshiClientOptions = {}): Promise<{ server: TestServer; client: MarketSource }> {
-  server = await startServer(handler);
-  client = createKalshiClient({ baseUrl: server.baseUrl, rate: 1000, ...options });
-  return { server, client };
-}
+const setup = kalshiClientFixture({ rate: 1000 });
 
 async function walk(source: MarketSource, signal: AbortSignal): Promise<MarketPage[]> {
   const pages: MarketPage[] = [];

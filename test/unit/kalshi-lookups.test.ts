@@ -1,33 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Agent } from 'undici';
-import type { MarketSource } from '../../src/core/ports.js';
-import { createKalshiClient, type KalshiClientOptions } from '../../src/kalshi/index.js';
+import { createKalshiClient } from '../../src/kalshi/index.js';
 import {
   endpoint,
   kalshiEvent,
   kalshiMarket,
   recordingLogger,
   sendJson,
-  startServer,
-  type Handler,
-  type TestServer,
-} from '../helpers/http-server.js';
+  type Handler } from '../helpers/http-server.js';
+import { kalshiClientFixture } from '../helpers/http-server.js';
 
-let server: TestServer | undefined;
-let client: MarketSource | undefined;
 
-afterEach(async () => {
-  await client?.close();
-  await server?.close();
-  client = undefined;
-  server = undefined;
-});
-
-async function setup(handler: Handler, options: KalshiClientOptions = {}): Promise<{ server: TestServer; client: MarketSource }> {
-  server = await startServer(handler);
-  client = createKalshiClient({ baseUrl: server.baseUrl, rate: 1000, retryBaseMs: 1, retryMaxMs: 2, ...options });
-  return { server, client };
-}
+const setup = kalshiClientFixture({ rate: 1000, retryBaseMs: 1, retryMaxMs: 2 });
 
 const KNOWN = new Set(['A', 'B', 'C', 'D', 'E']);
 

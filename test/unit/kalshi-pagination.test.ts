@@ -1,32 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { MarketPage, MarketSource } from '../../src/core/ports.js';
-import { createKalshiClient, type KalshiClientOptions } from '../../src/kalshi/index.js';
+import { describe, expect, it } from 'vitest';
+import type { MarketPage } from '../../src/core/ports.js';
 import {
   endpoint,
   kalshiComboMarket,
   kalshiMarket,
   recordingLogger,
   sendJson,
-  startServer,
-  type Handler,
-  type TestServer,
-} from '../helpers/http-server.js';
+  type Handler } from '../helpers/http-server.js';
+import { kalshiClientFixture } from '../helpers/http-server.js';
 
-let server: TestServer | undefined;
-let client: MarketSource | undefined;
 
-afterEach(async () => {
-  await client?.close();
-  await server?.close();
-  client = undefined;
-  server = undefined;
-});
-
-async function setup(handler: Handler, options: KalshiClientOptions = {}): Promise<{ server: TestServer; client: MarketSource }> {
-  server = await startServer(handler);
-  client = createKalshiClient({ baseUrl: server.baseUrl, rate: 1000, retryBaseMs: 1, retryMaxMs: 5, ...options });
-  return { server, client };
-}
+const setup = kalshiClientFixture({ rate: 1000, retryBaseMs: 1, retryMaxMs: 5 });
 
 async function collect(pages: AsyncIterable<MarketPage>): Promise<MarketPage[]> {
   const out: MarketPage[] = [];

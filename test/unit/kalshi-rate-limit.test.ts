@@ -1,27 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { MarketSource } from '../../src/core/ports.js';
-import { createKalshiClient, type KalshiClientOptions } from '../../src/kalshi/index.js';
+import { describe, expect, it } from 'vitest';
 import { createTokenBucket } from '../../src/kalshi/rate-limit.js';
-import { sendJson, startServer, type Handler, type TestServer } from '../helpers/http-server.js';
+import { sendJson, type Handler, type TestServer } from '../helpers/http-server.js';
+import { kalshiClientFixture } from '../helpers/http-server.js';
 
-let server: TestServer | undefined;
-let client: MarketSource | undefined;
-
-afterEach(async () => {
-  await client?.close();
-  await server?.close();
-  client = undefined;
-  server = undefined;
-});
 
 const STATUS = { exchange_active: true, trading_active: true, exchange_estimated_resume_time: null };
 const ok: Handler = (_req, res) => sendJson(res, 200, STATUS);
 
-async function setup(handler: Handler, options: KalshiClientOptions): Promise<{ server: TestServer; client: MarketSource }> {
-  server = await startServer(handler);
-  client = createKalshiClient({ baseUrl: server.baseUrl, retryBaseMs: 1, retryMaxMs: 2, ...options });
-  return { server, client };
-}
+const setup = kalshiClientFixture({ retryBaseMs: 1, retryMaxMs: 2 });
 
 function span(s: TestServer): number {
   const times = s.requests.map((r) => r.at);

@@ -1,26 +1,14 @@
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { MarketPage, MarketSource } from '../../src/core/ports.js';
-import { createKalshiClient, type KalshiClientOptions } from '../../src/kalshi/index.js';
-import { kalshiMarket, recordingLogger, sendJson, startServer, type Handler, type TestServer } from '../helpers/http-server.js';
+import { describe, expect, it } from 'vitest';
+import type { MarketPage } from '../../src/core/ports.js';
+import { type KalshiClientOptions } from '../../src/kalshi/index.js';
+import { kalshiMarket, recordingLogger, sendJson, type Handler } from '../helpers/http-server.js';
+import { kalshiClientFixture } from '../helpers/http-server.js';
 
-let server: TestServer | undefined;
-let client: MarketSource | undefined;
-
-afterEach(async () => {
-  await client?.close();
-  await server?.close();
-  client = undefined;
-  server = undefined;
-});
 
 const FAST: KalshiClientOptions = { rate: 1000, retryBaseMs: 5, retryMaxMs: 20, maxRetries: 8 };
 
-async function setup(handler: Handler, options: KalshiClientOptions = {}): Promise<{ server: TestServer; client: MarketSource }> {
-  server = await startServer(handler);
-  client = createKalshiClient({ baseUrl: server.baseUrl, ...FAST, ...options });
-  return { server, client };
-}
+const setup = kalshiClientFixture({ ...FAST });
 
 async function collect(pages: AsyncIterable<MarketPage>): Promise<MarketPage[]> {
   const out: MarketPage[] = [];
@@ -64,8 +52,8 @@ describe('Kalshi client: retries', () => {
 
   it('logs each retry at warn with the request and the reason', async () => {
     const { logger, entries } = recordingLogger();
-    await setup(failFirst(1, (_req, res) => sendJson(res, 503, { error: { code: 'service_unavailable', message: 'try later' } })), { logger });
-    await collect(client!.markets({ status: 'open' }));
+    const { client } = await setup(failFirst(1, (_req, res) => sendJson(res, 503, { error: { code: 'service_unavailable', message: 'try later' } })), { logger });
+    await collect(client.markets({ status: 'open' }));
     const warns = entries.filter((e) => e.level === 'warn');
     expect(warns).toHaveLength(1);
     expect(warns[0]?.obj).toMatchObject({ request: 'GET /markets?status=open&mve_filter=exclude', attempt: 1, status: 503 });
