@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MarketPage, MarketSource } from '../../src/core/ports.js';
-import { kalshiMarket, sendJson } from '../helpers/http-server.js';
-import { kalshiClientFixture } from '../helpers/http-server.js';
-
+import { kalshiMarket, sendJson, kalshiClientFixture } from '../helpers/http-server.js';
 
 const setup = kalshiClientFixture({ rate: 1000 });
 

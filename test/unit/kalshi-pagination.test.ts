@@ -6,9 +6,7 @@ import {
   kalshiMarket,
   recordingLogger,
   sendJson,
-  type Handler } from '../helpers/http-server.js';
-import { kalshiClientFixture } from '../helpers/http-server.js';
-
+  type Handler, kalshiClientFixture } from '../helpers/http-server.js';
 
 const setup = kalshiClientFixture({ rate: 1000, retryBaseMs: 1, retryMaxMs: 5 });
 

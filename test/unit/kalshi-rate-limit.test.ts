@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTokenBucket } from '../../src/kalshi/rate-limit.js';
-import { sendJson, type Handler, type TestServer } from '../helpers/http-server.js';
-import { kalshiClientFixture } from '../helpers/http-server.js';
-
+import { sendJson, type Handler, type TestServer, kalshiClientFixture } from '../helpers/http-server.js';
 
 const STATUS = { exchange_active: true, trading_active: true, exchange_estimated_resume_time: null };
 const ok: Handler = (_req, res) => sendJson(res, 200, STATUS);

@@ -2,9 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { MarketPage } from '../../src/core/ports.js';
 import { type KalshiClientOptions } from '../../src/kalshi/index.js';
-import { kalshiMarket, recordingLogger, sendJson, type Handler } from '../helpers/http-server.js';
-import { kalshiClientFixture } from '../helpers/http-server.js';
-
+import { kalshiMarket, recordingLogger, sendJson, type Handler, kalshiClientFixture } from '../helpers/http-server.js';
 
 const FAST: KalshiClientOptions = { rate: 1000, retryBaseMs: 5, retryMaxMs: 20, maxRetries: 8 };
 
